@@ -1,0 +1,1 @@
+"""Projects, hashed API keys and the DRF authentication that scopes every request to one project."""

@@ -1,0 +1,1 @@
+"""Agents under test: system prompt, mock tools, dynamic variables, knowledge-base files."""

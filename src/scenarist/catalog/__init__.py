@@ -1,0 +1,1 @@
+"""Shared catalogues: personalities, predefined metrics, caller tools, phone numbers."""

@@ -1,0 +1,119 @@
+"""The `scenarist` console script: server, worker, admin and (later) client commands."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+
+def _django_setup() -> None:
+    """Configure Django from scenarist.settings."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "scenarist.settings")
+    import django
+
+    django.setup()
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    """Apply database migrations."""
+    _django_setup()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=args.verbosity)
+    return 0
+
+
+def cmd_project_create(args: argparse.Namespace) -> int:
+    """Create a project and print its first API key (shown once)."""
+    _django_setup()
+    from scenarist.accounts.services import create_project
+
+    project, raw_key = create_project(args.name)
+    if args.json:
+        import json
+
+        print(json.dumps({"project_id": project.pk, "name": project.name, "api_key": raw_key}))
+    else:
+        print(f"Project #{project.pk} {project.name!r} created.")
+        print(f"API key (shown once, store it now): {raw_key}")
+    return 0
+
+
+def cmd_key_create(args: argparse.Namespace) -> int:
+    """Issue another API key for an existing project."""
+    _django_setup()
+    from scenarist.accounts.models import Project
+
+    project = Project.objects.filter(pk=args.project_id).first()
+    if project is None:
+        print(f"error: no project with id {args.project_id}", file=sys.stderr)
+        return 2
+    _, raw = project.issue_key(args.name)
+    print(raw)
+    return 0
+
+
+def cmd_manage(args: argparse.Namespace) -> int:
+    """Run any Django management command (e.g. createsuperuser)."""
+    _django_setup()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["scenarist", *args.rest])
+    return 0
+
+
+def cmd_server(args: argparse.Namespace) -> int:
+    """Start `serve` (API + worker), `web` (API only) or `worker` (jobs only)."""
+    _django_setup()
+    from scenarist.jobs import runner
+
+    return getattr(runner, args.command)(args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every sub-command."""
+    parser = argparse.ArgumentParser(prog="scenarist", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("migrate", help="apply database migrations")
+    p.add_argument("-v", "--verbosity", type=int, default=1)
+    p.set_defaults(func=cmd_migrate)
+
+    project = sub.add_parser("project", help="manage projects").add_subparsers(dest="project_cmd", required=True)
+    p = project.add_parser("create", help="create a project and print its API key")
+    p.add_argument("name")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=cmd_project_create)
+
+    key = sub.add_parser("key", help="manage API keys").add_subparsers(dest="key_cmd", required=True)
+    p = key.add_parser("create", help="issue another key for a project")
+    p.add_argument("project_id", type=int)
+    p.add_argument("--name", default="cli")
+    p.set_defaults(func=cmd_key_create)
+
+    p = sub.add_parser("manage", help="run a Django management command")
+    p.add_argument("rest", nargs=argparse.REMAINDER)
+    p.set_defaults(func=cmd_manage)
+
+    for name, text in (("serve", "API and a worker in one command (embedded mode)"),
+                       ("web", "API server only (scale mode)"),
+                       ("worker", "job worker only (scale mode)")):
+        p = sub.add_parser(name, help=text)
+        p.add_argument("--host", default=os.environ.get("SCENARIST_HOST", "127.0.0.1"))
+        p.add_argument("--port", type=int, default=int(os.environ.get("SCENARIST_PORT", "8000")))
+        p.add_argument("--threads", type=int, default=None)
+        p.add_argument("--demo", action="store_true", help="seed a demo project and print its key")
+        p.add_argument("--no-reaper", action="store_true", help="(worker) do not run the periodic reaper")
+        p.set_defaults(func=cmd_server)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the console script."""
+    args = build_parser().parse_args(argv)
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Shared HTTP-edge building blocks: errors, pagination, project-scoped views."""

@@ -1,0 +1,31 @@
+"""One exception handler: DRF shapes for known errors, a bodyless-trace 500 as the last resort."""
+
+from __future__ import annotations
+
+import logging
+
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation, ValidationError
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+log = logging.getLogger(__name__)
+
+
+def exception_handler(exc, context):
+    """Translate an exception into DRF's wire shapes; never leak a stack trace."""
+    if isinstance(exc, RequestDataTooBig):
+        exc = exceptions.ValidationError({"non_field_errors": ["Request body is too large."]})
+    elif isinstance(exc, ValidationError):
+        detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        exc = exceptions.ValidationError(detail)
+    elif isinstance(exc, SuspiciousOperation):
+        exc = exceptions.ParseError(str(exc) or "Malformed request.")
+    response = drf_exception_handler(exc, context)
+    if response is not None:
+        return response
+    if isinstance(exc, (Http404, PermissionDenied)):  # handled by DRF above; kept for clarity
+        return response
+    log.exception("unhandled error in %s", context.get("view"))
+    return Response({"detail": "Internal server error."}, status=status.HTTP_500_INTERNAL_SERVER_ERROR)

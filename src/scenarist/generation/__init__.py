@@ -1,0 +1,1 @@
+"""Pure generation domain (no Django): agent in, scenarios / clean metric descriptions out."""

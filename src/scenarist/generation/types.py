@@ -1,0 +1,202 @@
+"""Plain data that crosses the boundary between the service and the generation library.
+
+The service (jobs handlers) builds these from database rows; the CLI's offline mode builds them from
+files. Nothing here imports Django.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+
+class ScenarioKind(str, Enum):
+    """The `scenario_type` values generation produces."""
+
+    WORKFLOW = "workflow"
+    RED_TEAMING_VOICE = "red_teaming_voice"
+    RED_TEAMING_TEXT = "red_teaming_text"
+    KNOWLEDGE_BASE = "knowledge_base"
+
+
+class AttackType(str, Enum):
+    """Red-teaming attack categories."""
+
+    SYSTEM_PROMPT_LEAK = "system_prompt_leak"
+    DATA_LEAK = "data_leak"
+    HARMFUL_CONTENT = "harmful_content"
+    BIASED_OUTPUT = "biased_output"
+    UNAUTHORIZED_ACTIONS = "unauthorized_actions"
+    OFF_TASK = "off_task"
+
+
+class CleanEvalType(str, Enum):
+    """eval_type vocabulary of the clean-description endpoints."""
+
+    BOOLEAN = "boolean"
+    NUMERIC = "numeric"
+    RATING = "rating"
+    ENUM = "enum"
+
+
+# ---------------------------------------------------------------- inputs
+
+
+class MockRow(BaseModel):
+    """One `{input, output}` row of a mock tool."""
+
+    input: Any = None
+    output: Any = None
+
+
+class ToolSpec(BaseModel):
+    """A mock tool of the agent."""
+
+    id: int | None = None
+    name: str
+    description: str = ""
+    parameters: dict[str, Any] | None = None
+    information: list[MockRow] = Field(default_factory=list)
+    freetext_params: list[str] = Field(default_factory=list)
+
+
+class VariableSpec(BaseModel):
+    """A dynamic variable the agent receives at call time."""
+
+    name: str
+    description: str = ""
+
+
+class KBDocument(BaseModel):
+    """A knowledge-base file's extracted text."""
+
+    file_id: int
+    file_name: str
+    file_type: str = "text/plain"
+    text: str
+
+
+class ExistingScenario(BaseModel):
+    """A scenario the agent already has (for de-duplication and plan avoidance)."""
+
+    name: str
+    instructions: str = ""
+    scenario_type: str = "workflow"
+
+
+class PersonalitySpec(BaseModel):
+    """A personality generation may assign (id is the database id)."""
+
+    id: int
+    name: str
+    language: str = "en"
+    mood: str = "neutral"
+    interruption_level: str = "none"
+    speed: float = 1.0
+
+
+class AgentSpec(BaseModel):
+    """Everything generation reads about an agent."""
+
+    id: int | None = None
+    name: str
+    description: str
+    language: str = "en"
+    inbound: bool = True
+    agent_gives_first_message: bool | None = None
+    tools: list[ToolSpec] = Field(default_factory=list)
+    variables: list[VariableSpec] = Field(default_factory=list)
+    kb_files: list[KBDocument] = Field(default_factory=list)
+    existing_scenarios: list[ExistingScenario] = Field(default_factory=list)
+
+
+class GenerationRequest(BaseModel):
+    """A validated generate-bg request, in generation's terms."""
+
+    scenario_type: ScenarioKind = ScenarioKind.WORKFLOW
+    num_scenarios: int = Field(ge=1, le=100)
+    attack_type: AttackType | None = None
+    expected_outcome: str | None = None
+    extra_instructions: str = ""
+    personalities: list[PersonalitySpec] = Field(default_factory=list)
+    generate_expected_outcomes: bool = False
+    first_message: str = "Hello"
+    caller_tool_ids: list[str] = Field(default_factory=list)
+    fixed_test_profile: dict[str, Any] | None = None  # given → no profile is generated
+    kb_file_ids: list[int] = Field(default_factory=list)  # empty → all of agent.kb_files
+    seed: int = 0
+
+
+# ---------------------------------------------------------------- outputs
+
+
+class TestProfileData(BaseModel):
+    """A generated test profile: `information` holds the two sections."""
+
+    __test__ = False
+
+    name: str
+    main_agent_variables: dict[str, Any] = Field(default_factory=dict)
+    testing_agent_variables: dict[str, Any] = Field(default_factory=dict)
+
+    def information(self) -> dict[str, Any]:
+        """The sectioned `information` dict stored on the TestProfile row."""
+        return {
+            "main_agent_variables": self.main_agent_variables,
+            "testing_agent_variables": self.testing_agent_variables,
+        }
+
+
+class MockToolEntry(BaseModel):
+    """A tool call the scenario is expected to trigger."""
+
+    tool_id: int | None = None
+    tool_name: str
+    new_entry: MockRow
+
+
+class KBSource(BaseModel):
+    """The KB passage a knowledge-base scenario rests on (quote occurs verbatim in the file's text)."""
+
+    file_id: int
+    file_name: str = ""
+    quote: str
+
+
+class Provenance(BaseModel):
+    """Which engine wrote an item, with what model, prompt version and seed."""
+
+    engine: str
+    model: str | None = None
+    prompt_version: str
+    seed: int
+
+
+class GeneratedScenario(BaseModel):
+    """One generated scenario, ready to save."""
+
+    index: int
+    name: str = Field(max_length=80)
+    instructions: str
+    expected_outcome_prompt: str = ""
+    personality_id: int | None = None
+    scenario_language: str
+    scenario_type: ScenarioKind
+    category: str  # e.g. happy_path, not_found, guardrail, attack:data_leak, kb_question, kb_out_of_scope
+    tags: list[str] = Field(default_factory=list)
+    test_profile: TestProfileData | None = None
+    generated_mock_tool_entries: list[MockToolEntry] = Field(default_factory=list)
+    attack_type: AttackType | None = None
+    knowledge_base_sources: list[KBSource] = Field(default_factory=list)
+    covers: list[str] = Field(default_factory=list)  # ids of coverage-map items this scenario exercises
+    provenance: Provenance
+
+
+class CleanDescription(BaseModel):
+    """Output of metric-description cleaning."""
+
+    clean_description: str
+    thinking: str
+    enum_values: list[str] | None = None

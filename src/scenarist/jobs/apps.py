@@ -1,0 +1,10 @@
+"""App config for jobs."""
+
+from django.apps import AppConfig
+
+
+class JobsConfig(AppConfig):
+    """The jobs app."""
+
+    name = "scenarist.jobs"
+    label = "jobs"

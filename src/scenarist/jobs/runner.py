@@ -1,0 +1,1 @@
+"""Process entry points for `scenarist serve|web|worker` (filled in by the job engine)."""

@@ -1,0 +1,1 @@
+"""The LLM port: one structured-completion call shape over any OpenAI-compatible server."""

@@ -1,0 +1,146 @@
+"""The port the rest of the code talks to: `complete_structured`, `Usage`, and the error taxonomy.
+
+Error taxonomy (every error raised by this package derives from LLMError):
+
+    LLMError
+    ├── RetryableLLMError        transient: 429, 5xx, connection reset, timeout — retried with backoff
+    │   └── LLMTimeoutError      the call exceeded SCENARIST_LLM_TIMEOUT_S
+    ├── PermanentLLMError        retrying will not help: 4xx (not 429), bad credentials, unknown model
+    │   ├── OutputValidationError the answer was not valid JSON for the schema, even after one re-ask
+    │   └── RefusalError         the model declined ("I can't help with that")
+    └── BudgetExceededError      the job's token budget is spent; the job stops cleanly with what it has
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol, TypeVar
+
+from pydantic import BaseModel
+
+T = TypeVar("T", bound=BaseModel)
+
+
+class LLMError(Exception):
+    """Base of every error raised by the LLM port."""
+
+
+class RetryableLLMError(LLMError):
+    """A transient failure (rate limit, server error, timeout, connection)."""
+
+    def __init__(self, message: str, retry_after: float | None = None):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class LLMTimeoutError(RetryableLLMError):
+    """The provider did not answer within the configured timeout."""
+
+
+class PermanentLLMError(LLMError):
+    """A failure that retrying will not fix."""
+
+
+class OutputValidationError(PermanentLLMError):
+    """The provider's output did not validate against the requested schema (after the re-ask)."""
+
+
+class RefusalError(PermanentLLMError):
+    """The provider refused to produce the requested content."""
+
+
+class BudgetExceededError(LLMError):
+    """The per-job token budget is exhausted."""
+
+
+@dataclass
+class Usage:
+    """Token usage; `None` token counts mean the server did not report them (never guessed)."""
+
+    prompt_tokens: int | None = 0
+    completion_tokens: int | None = 0
+    llm_calls: int = 0
+
+    def add(self, other: "Usage") -> "Usage":
+        """Sum in place; an unknown (None) count on either side makes the total unknown."""
+        self.prompt_tokens = _sum_counts(self.prompt_tokens, other.prompt_tokens, other.llm_calls)
+        self.completion_tokens = _sum_counts(self.completion_tokens, other.completion_tokens, other.llm_calls)
+        self.llm_calls += other.llm_calls
+        return self
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON shape used in progress bodies."""
+        return {
+            "prompt_tokens": self.prompt_tokens,
+            "completion_tokens": self.completion_tokens,
+            "llm_calls": self.llm_calls,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any] | None) -> "Usage":
+        """Inverse of to_dict (missing dict → zero usage)."""
+        data = data or {}
+        return cls(
+            prompt_tokens=data.get("prompt_tokens", 0),
+            completion_tokens=data.get("completion_tokens", 0),
+            llm_calls=int(data.get("llm_calls", 0) or 0),
+        )
+
+
+def _sum_counts(a: int | None, b: int | None, b_calls: int) -> int | None:
+    """Add two token counts where None means 'unknown'."""
+    if b_calls == 0 and b in (0, None):
+        return a
+    if a is None or b is None:
+        return None
+    return a + b
+
+
+@dataclass
+class Message:
+    """A chat message (role: system | user | assistant)."""
+
+    role: str
+    content: str
+
+    def to_dict(self) -> dict[str, str]:
+        """OpenAI wire shape."""
+        return {"role": self.role, "content": self.content}
+
+
+class StructuredLLM(Protocol):
+    """What generation code needs from an LLM: a validated pydantic object and the usage it cost."""
+
+    model_name: str
+
+    async def complete_structured(
+        self,
+        messages: list[dict[str, str]],
+        output_model: type[T],
+        *,
+        temperature: float = 0.7,
+        seed: int | None = None,
+        max_tokens: int | None = None,
+    ) -> tuple[T, Usage]:
+        """Ask for one object of `output_model`; raises an LLMError subclass on failure."""
+        ...
+
+
+@dataclass
+class UsageMeter:
+    """Collects usage across the calls of one job (and enforces its optional token budget)."""
+
+    budget_tokens: int = 0  # 0 = unlimited
+    usage: Usage = field(default_factory=Usage)
+
+    def record(self, usage: Usage) -> None:
+        """Add one call's usage."""
+        self.usage.add(usage)
+
+    def check_budget(self) -> None:
+        """Raise BudgetExceededError once the budget is spent."""
+        if not self.budget_tokens:
+            return
+        spent = (self.usage.prompt_tokens or 0) + (self.usage.completion_tokens or 0)
+        if spent >= self.budget_tokens:
+            raise BudgetExceededError(f"token budget of {self.budget_tokens} spent ({spent} used)")

@@ -1,0 +1,1 @@
+"""Project metrics (LLM-judge prompts) and the clean-description endpoints."""

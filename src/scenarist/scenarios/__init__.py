@@ -1,0 +1,1 @@
+"""Scenarios, folders, test profiles and the scenario-generation endpoints."""

@@ -1,0 +1,41 @@
+"""Shared fixtures: projects with keys, API clients scoped to them."""
+
+from __future__ import annotations
+
+import pytest
+from rest_framework.test import APIClient
+
+from scenarist.accounts.services import create_project
+
+
+class KeyedProject:
+    """A project, its raw API key and an APIClient that sends it."""
+
+    def __init__(self, name: str):
+        self.project, self.key = create_project(name)
+        self.client = APIClient()
+        self.client.credentials(HTTP_X_CEKURA_API_KEY=self.key)
+
+
+@pytest.fixture
+def tenant(db) -> KeyedProject:
+    """The main project under test."""
+    return KeyedProject("Tenant A")
+
+
+@pytest.fixture
+def other_tenant(db) -> KeyedProject:
+    """A second project, for isolation checks."""
+    return KeyedProject("Tenant B")
+
+
+@pytest.fixture
+def api(tenant) -> APIClient:
+    """An API client authenticated as the main project."""
+    return tenant.client
+
+
+@pytest.fixture
+def anon() -> APIClient:
+    """An API client with no credentials."""
+    return APIClient()
