@@ -12,7 +12,7 @@ $BIN/pytest "$@"
 
 if [ -n "${SCENARIST_TEST_DATABASE_URL:-}" ]; then
   echo "== database suite on PostgreSQL (${SCENARIST_TEST_DATABASE_URL}) =="
-  SCENARIST_DATABASE_URL="$SCENARIST_TEST_DATABASE_URL" $BIN/pytest -m "not nodb" "$@"
+  SCENARIST_DATABASE_URL="$SCENARIST_TEST_DATABASE_URL" $BIN/pytest "$@"
 else
   echo "(SCENARIST_TEST_DATABASE_URL not set: PostgreSQL pass not run)"
 fi

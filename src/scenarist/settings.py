@@ -117,16 +117,7 @@ JOB_STALE_AFTER_S = _env_float("SCENARIST_JOB_STALE_AFTER_S", 15.0)
 JOB_MAX_ATTEMPTS = _env_int("SCENARIST_JOB_MAX_ATTEMPTS", 3)
 WORKER_THREADS = _env_int("SCENARIST_WORKER_THREADS", 4)
 
-# --- LLM provider (see scenarist.llm). Empty base URL and key → the offline engine.
-LLM_BASE_URL = os.environ.get("SCENARIST_LLM_BASE_URL", "")
-LLM_API_KEY = os.environ.get("SCENARIST_LLM_API_KEY", "")
-LLM_MODEL = os.environ.get("SCENARIST_LLM_MODEL", "gpt-4o-mini")
-LLM_MAX_CONCURRENCY = _env_int("SCENARIST_LLM_MAX_CONCURRENCY", 16)
-LLM_JOB_CONCURRENCY = _env_int("SCENARIST_LLM_JOB_CONCURRENCY", 8)
-LLM_TIMEOUT_S = _env_float("SCENARIST_LLM_TIMEOUT_S", 60.0)
-LLM_MAX_RETRIES = _env_int("SCENARIST_LLM_MAX_RETRIES", 3)
-LLM_STRUCTURED_MODE = os.environ.get("SCENARIST_LLM_STRUCTURED_MODE", "json_schema")
-LLM_JOB_TOKEN_BUDGET = _env_int("SCENARIST_LLM_JOB_TOKEN_BUDGET", 0)  # 0 = unlimited
+# --- LLM provider: read by scenarist.llm.config (Django-free, so the generation library can use it too).
 SYNC_CLEAN_DESCRIPTION_TIMEOUT_S = _env_float("SCENARIST_SYNC_TIMEOUT_S", 60.0)
 
 # --- Uploads

@@ -4,7 +4,15 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-API_APPS = ["agents", "catalog", "metrics", "scenarios", "jobs"]
+# Job endpoints first: `metrics/generate_clean_description_bg/` must not be read as `metrics/{pk}/`.
+API_URLCONFS = [
+    "scenarist.metrics.clean_description_urls",
+    "scenarist.scenarios.generation_urls",
+    "scenarist.agents.urls",
+    "scenarist.catalog.urls",
+    "scenarist.metrics.urls",
+    "scenarist.scenarios.urls",
+]
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -12,5 +20,5 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
     path("user/v1/", include("scenarist.accounts.urls")),
-    *[path("test_framework/v1/", include(f"scenarist.{app}.urls")) for app in API_APPS],
+    *[path("test_framework/v1/", include(conf)) for conf in API_URLCONFS],
 ]

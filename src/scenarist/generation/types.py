@@ -200,3 +200,89 @@ class CleanDescription(BaseModel):
     clean_description: str
     thinking: str
     enum_values: list[str] | None = None
+
+
+# ---------------------------------------------------------------- analysis and plan (shared by all writers)
+
+
+class Intent(BaseModel):
+    """A workflow/intent the agent handles (e.g. 'book an appointment')."""
+
+    id: str  # stable slug, e.g. "intent:book_appointment"
+    name: str
+    description: str = ""
+    tools: list[str] = Field(default_factory=list)  # tool names this intent uses
+    steps: list[str] = Field(default_factory=list)
+
+
+class ToolSummary(BaseModel):
+    """What a tool needs and returns, read from its description, parameters and mock rows."""
+
+    id: str  # "tool:<name>"
+    name: str
+    description: str = ""
+    needs: list[str] = Field(default_factory=list)  # input field names
+    returns: list[str] = Field(default_factory=list)  # output field names seen in mock rows
+    has_mock_rows: bool = False
+
+
+class Policy(BaseModel):
+    """A rule or guardrail stated in the agent's prompt."""
+
+    id: str  # "policy:<n>"
+    text: str
+    kind: str = "policy"  # policy | guardrail
+
+
+class AgentAnalysis(BaseModel):
+    """The coverage map of an agent; cached per agent version (`version_hash`)."""
+
+    agent_name: str
+    domain: str = ""
+    language: str = "en"
+    speaks_first: bool | None = None
+    intents: list[Intent] = Field(default_factory=list)
+    tools: list[ToolSummary] = Field(default_factory=list)
+    policies: list[Policy] = Field(default_factory=list)
+    identity_fields: list[str] = Field(default_factory=list)
+    variables: list[str] = Field(default_factory=list)
+    assets: list[str] = Field(default_factory=list)  # sensitive data fields / internals worth attacking
+    version_hash: str = ""
+
+
+class KBPassage(BaseModel):
+    """A passage of a KB file a question is drawn from."""
+
+    file_id: int
+    file_name: str = ""
+    section: str = ""
+    quote: str  # occurs verbatim in the file's extracted text
+
+
+class Slot(BaseModel):
+    """One planned scenario: what it exercises, before it is written."""
+
+    index: int
+    kind: ScenarioKind
+    category: str  # happy_path | alternate_path | not_found | tool_failure | edge_case | guardrail | listed |
+    #                attack:<type> | kb_question | kb_out_of_scope
+    intent_id: str | None = None
+    tool_name: str | None = None
+    complication: str | None = None
+    personality_id: int | None = None
+    attack_type: AttackType | None = None
+    tactic: str | None = None
+    kb_passage: KBPassage | None = None
+    out_of_scope_topic: str | None = None
+    listed_instruction: str | None = None  # one item of a listed extra_instructions set
+    covers: list[str] = Field(default_factory=list)
+    seed: int = 0
+
+
+class Plan(BaseModel):
+    """The analysis plus the n slots; persisted on the job so a resumed job writes the same slots."""
+
+    analysis: AgentAnalysis
+    slots: list[Slot]
+    engine: str
+    prompt_version: str

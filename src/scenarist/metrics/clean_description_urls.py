@@ -1,0 +1,3 @@
+"""Routes of the clean-description job endpoints (mounted before the metric router)."""
+
+urlpatterns: list = []
