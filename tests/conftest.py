@@ -39,3 +39,22 @@ def api(tenant) -> APIClient:
 def anon() -> APIClient:
     """An API client with no credentials."""
     return APIClient()
+
+
+@pytest.fixture
+def llm_sim():
+    """A running LLM simulator (tests/llm_sim) with default settings, stopped after the test."""
+    from tests.llm_sim import LLMSimulator, SimConfig
+
+    with LLMSimulator(SimConfig()) as sim:
+        yield sim
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _isolated_job_queue(tmp_path_factory):
+    """Jobs enqueued by any test go to this run's own queue file, never to ./data/queue.sqlite3 of a dev server."""
+    from tests.support.processes import sqlite_queue, use_queue
+
+    restore = use_queue(sqlite_queue(tmp_path_factory.mktemp("queue") / "queue.sqlite3"))
+    yield
+    restore()

@@ -105,6 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--threads", type=int, default=None)
         p.add_argument("--demo", action="store_true", help="seed a demo project and print its key")
         p.add_argument("--no-reaper", action="store_true", help="(worker) do not run the periodic reaper")
+        p.add_argument("--migrate", action="store_true", help="(web) apply migrations before serving")
         p.set_defaults(func=cmd_server)
     return parser
 

@@ -84,7 +84,8 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": str(DATA_DIR / "scenarist.sqlite3"),
+            # SCENARIST_SQLITE_PATH lets worker/web subprocesses (tests, benchmarks) share one file with these options.
+            "NAME": os.environ.get("SCENARIST_SQLITE_PATH") or str(DATA_DIR / "scenarist.sqlite3"),
             "OPTIONS": {
                 # IMMEDIATE takes the write lock at BEGIN, so concurrent writers queue on busy_timeout
                 # instead of failing with "database is locked" when a read lock is upgraded.
@@ -116,6 +117,8 @@ JOB_HEARTBEAT_S = _env_float("SCENARIST_JOB_HEARTBEAT_S", 2.0)
 JOB_STALE_AFTER_S = _env_float("SCENARIST_JOB_STALE_AFTER_S", 15.0)
 JOB_MAX_ATTEMPTS = _env_int("SCENARIST_JOB_MAX_ATTEMPTS", 3)
 WORKER_THREADS = _env_int("SCENARIST_WORKER_THREADS", 4)
+JOB_REAPER_INTERVAL_S = _env_float("SCENARIST_JOB_REAPER_INTERVAL_S", 5.0)
+JOB_REENQUEUE_AFTER_S = _env_float("SCENARIST_JOB_REENQUEUE_AFTER_S", 300.0)  # queued that long → send its message again
 
 # --- LLM provider: read by scenarist.llm.config (Django-free, so the generation library can use it too).
 SYNC_CLEAN_DESCRIPTION_TIMEOUT_S = _env_float("SCENARIST_SYNC_TIMEOUT_S", 60.0)
@@ -123,7 +126,9 @@ SYNC_CLEAN_DESCRIPTION_TIMEOUT_S = _env_float("SCENARIST_SYNC_TIMEOUT_S", 60.0)
 # --- Uploads
 KB_MAX_FILE_BYTES = _env_int("SCENARIST_KB_MAX_FILE_BYTES", 50 * 1024 * 1024)
 KB_MAX_EXTRACTED_CHARS = _env_int("SCENARIST_KB_MAX_EXTRACTED_CHARS", 5_000_000)
-DATA_UPLOAD_MAX_MEMORY_SIZE = _env_int("SCENARIST_MAX_BODY_BYTES", 60 * 1024 * 1024)
+KB_MAX_PDF_PAGES = _env_int("SCENARIST_KB_MAX_PDF_PAGES", 2_000)
+# 50 MB files as base64 JSON are ~67 MB on the wire.
+DATA_UPLOAD_MAX_MEMORY_SIZE = _env_int("SCENARIST_MAX_BODY_BYTES", 72 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 

@@ -22,3 +22,13 @@ urlpatterns = [
     path("user/v1/", include("scenarist.accounts.urls")),
     *[path("test_framework/v1/", include(conf)) for conf in API_URLCONFS],
 ]
+
+# Test-only job routes (the jobs test suite submits TEST_ITEMS jobs over HTTP); off unless explicitly enabled.
+from scenarist.jobs.handlers import test_jobs_enabled  # noqa: E402
+
+if test_jobs_enabled():
+    urlpatterns.append(path("test_framework/v1/", include("scenarist.jobs.test_urls")))
+
+handler400 = "scenarist.common.errors.json_bad_request"
+handler404 = "scenarist.common.errors.json_not_found"
+handler500 = "scenarist.common.errors.json_server_error"

@@ -8,3 +8,7 @@ class AccountsConfig(AppConfig):
 
     name = "scenarist.accounts"
     label = "accounts"
+
+    def ready(self) -> None:
+        """Register the OpenAPI description of our authentication."""
+        from . import schema  # noqa: F401

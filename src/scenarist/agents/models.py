@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from django.db import models
+from django.db import models, transaction
 
 from scenarist.accounts.models import Project
 
@@ -35,6 +35,28 @@ class Agent(models.Model):
     def placeholder_names(self) -> list[str]:
         """`{{var}}` names used in the description, in first-seen order."""
         return list(dict.fromkeys(PLACEHOLDER_RE.findall(self.description or "")))
+
+    def save(self, *args, **kwargs):
+        """Save, then keep auto-detected dynamic variables in step with the description's placeholders."""
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            self.sync_detected_variables()
+
+    def sync_detected_variables(self) -> None:
+        """Add a variable per new `{{name}}`; drop auto-detected ones whose placeholder is gone.
+
+        Existing rows are never modified, and rows a user created or edited (auto_detected=False) are
+        never deleted.
+        """
+        names = self.placeholder_names()
+        existing = set(self.dynamic_variables.values_list("name", flat=True))
+        missing = [n for n in names if n not in existing]
+        if missing:
+            DynamicVariable.objects.bulk_create(
+                [DynamicVariable(agent=self, name=n, auto_detected=True) for n in missing],
+                ignore_conflicts=True,  # a concurrent save may have added the same name
+            )
+        self.dynamic_variables.filter(auto_detected=True).exclude(name__in=names).delete()
 
 
 class MockTool(models.Model):
@@ -85,6 +107,7 @@ class KnowledgeBaseFile(models.Model):
     sha256 = models.CharField(max_length=64)
     content = models.BinaryField(editable=False)
     extracted_text = models.TextField(blank=True, default="")
+    text_chars = models.IntegerField(default=0)  # len(extracted_text), so lists need not load the text
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import logging
 
-from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation, ValidationError
-from django.http import Http404
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation, ValidationError
+from django.http import JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -20,12 +20,27 @@ def exception_handler(exc, context):
     elif isinstance(exc, ValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         exc = exceptions.ValidationError(detail)
+    elif isinstance(exc, RecursionError):
+        exc = exceptions.ParseError("Malformed request: the body is nested too deeply.")
     elif isinstance(exc, SuspiciousOperation):
         exc = exceptions.ParseError(str(exc) or "Malformed request.")
     response = drf_exception_handler(exc, context)
     if response is not None:
         return response
-    if isinstance(exc, (Http404, PermissionDenied)):  # handled by DRF above; kept for clarity
-        return response
     log.exception("unhandled error in %s", context.get("view"))
     return Response({"detail": "Internal server error."}, status=status.HTTP_500_INTERNAL_SERVER_ERROR)
+
+
+def json_not_found(request, exception=None):
+    """Django-level 404 (no route matched) in DRF's shape instead of an HTML page."""
+    return JsonResponse({"detail": "Not found."}, status=404)
+
+
+def json_server_error(request):
+    """Django-level 500 in DRF's shape, never a stack trace."""
+    return JsonResponse({"detail": "Internal server error."}, status=500)
+
+
+def json_bad_request(request, exception=None):
+    """Django-level 400 (e.g. a malformed multipart body) in DRF's shape."""
+    return JsonResponse({"detail": "Malformed request."}, status=400)

@@ -213,6 +213,7 @@ class Intent(BaseModel):
     description: str = ""
     tools: list[str] = Field(default_factory=list)  # tool names this intent uses
     steps: list[str] = Field(default_factory=list)
+    kind: str = "general"  # booking | cancellation | change | payment | report | status | inquiry | escalation | general
 
 
 class ToolSummary(BaseModel):
@@ -232,6 +233,7 @@ class Policy(BaseModel):
     id: str  # "policy:<n>"
     text: str
     kind: str = "policy"  # policy | guardrail
+    intent_id: str | None = None  # the intent whose section states it, if any
 
 
 class AgentAnalysis(BaseModel):
@@ -286,3 +288,5 @@ class Plan(BaseModel):
     slots: list[Slot]
     engine: str
     prompt_version: str
+    steering: str = ""  # extra_instructions woven into every slot (empty when they were a list of scenarios)
+    notes: list[str] = Field(default_factory=list)  # e.g. listed scenarios beyond num_scenarios that were dropped

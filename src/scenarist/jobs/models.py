@@ -51,6 +51,7 @@ class Job(models.Model):
     usage = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True, default="")
     queue_task_id = models.CharField(max_length=64, blank=True, default="")
+    enqueued_at = models.DateTimeField(null=True, blank=True)  # last time a "run job N" message was sent
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     heartbeat_count = models.IntegerField(default=0)
@@ -75,3 +76,14 @@ class JobItem(models.Model):
     class Meta:
         ordering = ["job", "index"]
         constraints = [models.UniqueConstraint(fields=["job", "index"], name="uniq_job_item_index")]
+
+
+class ReaperLease(models.Model):
+    """A named singleton lease: the consumer holding it (until `expires_at`) is the one that runs the reaper."""
+
+    name = models.CharField(max_length=40, unique=True)
+    holder = models.CharField(max_length=200, blank=True, default="")
+    expires_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name} held by {self.holder or '-'} until {self.expires_at:%H:%M:%S}"

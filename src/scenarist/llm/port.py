@@ -1,14 +1,7 @@
 """The port the rest of the code talks to: `complete_structured`, `Usage`, and the error taxonomy.
 
-Error taxonomy (every error raised by this package derives from LLMError):
-
-    LLMError
-    ├── RetryableLLMError        transient: 429, 5xx, connection reset, timeout — retried with backoff
-    │   └── LLMTimeoutError      the call exceeded SCENARIST_LLM_TIMEOUT_S
-    ├── PermanentLLMError        retrying will not help: 4xx (not 429), bad credentials, unknown model
-    │   ├── OutputValidationError the answer was not valid JSON for the schema, even after one re-ask
-    │   └── RefusalError         the model declined ("I can't help with that")
-    └── BudgetExceededError      the job's token budget is spent; the job stops cleanly with what it has
+The error classes live in `scenarist.llm.errors` (the taxonomy is drawn at the top of that module)
+and are re-exported here, so `from scenarist.llm.port import RefusalError` keeps working.
 """
 
 from __future__ import annotations
@@ -18,39 +11,17 @@ from typing import Any, Protocol, TypeVar
 
 from pydantic import BaseModel
 
+from scenarist.llm.errors import (  # noqa: F401  (re-exported names of the port)
+    BudgetExceededError,
+    LLMError,
+    LLMTimeoutError,
+    OutputValidationError,
+    PermanentLLMError,
+    RefusalError,
+    RetryableLLMError,
+)
+
 T = TypeVar("T", bound=BaseModel)
-
-
-class LLMError(Exception):
-    """Base of every error raised by the LLM port."""
-
-
-class RetryableLLMError(LLMError):
-    """A transient failure (rate limit, server error, timeout, connection)."""
-
-    def __init__(self, message: str, retry_after: float | None = None):
-        super().__init__(message)
-        self.retry_after = retry_after
-
-
-class LLMTimeoutError(RetryableLLMError):
-    """The provider did not answer within the configured timeout."""
-
-
-class PermanentLLMError(LLMError):
-    """A failure that retrying will not fix."""
-
-
-class OutputValidationError(PermanentLLMError):
-    """The provider's output did not validate against the requested schema (after the re-ask)."""
-
-
-class RefusalError(PermanentLLMError):
-    """The provider refused to produce the requested content."""
-
-
-class BudgetExceededError(LLMError):
-    """The per-job token budget is exhausted."""
 
 
 @dataclass

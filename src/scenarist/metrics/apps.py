@@ -8,3 +8,7 @@ class MetricsConfig(AppConfig):
 
     name = "scenarist.metrics"
     label = "metrics"
+
+    def ready(self) -> None:
+        """Connect the receiver that seeds default metrics into new projects."""
+        from . import signals  # noqa: F401

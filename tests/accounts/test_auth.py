@@ -30,3 +30,16 @@ def test_keys_are_hashed_at_rest(tenant):
     stored = ApiKey.objects.get(project=tenant.project)
     assert tenant.key not in (stored.hashed_key, stored.prefix)
     assert len(stored.hashed_key) == 64
+
+
+def test_deeply_nested_json_is_a_400_not_a_500(api):
+    body = "[" * 20000 + "]" * 20000
+    r = api.post("/test_framework/v1/aiagents/", data=body, content_type="application/json")
+    assert r.status_code == 400
+    assert "detail" in r.json()
+
+
+def test_unrouted_path_is_json_404(api):
+    r = api.get("/test_framework/v1/aiagents/abc/tools/")
+    assert r.status_code == 404
+    assert r.json() == {"detail": "Not found."}

@@ -1,0 +1,111 @@
+"""Generation speed and token cost against the LLM simulator.
+
+Prints, for n = 10 and n = 100 with a fixed simulated latency per call and server concurrency >= n:
+wall time of plan + every item written concurrently, the number of sequential LLM rounds seen in the
+simulator log, and the ratio wall / (latency x rounds) (target <= 1.3). Then prompt and completion tokens
+per scenario for a long (>= 30,000 character) agent prompt, plus the offline engine's wall time for n = 100.
+
+Run: .venv/bin/python bench/generation.py [--latency 1.0] [--sizes 10,100]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
+
+from scenarist.generation.pipeline import ScenarioGenerator  # noqa: E402
+from scenarist.generation.types import GenerationRequest, PersonalitySpec  # noqa: E402
+from scenarist.llm.client import OpenAICompatibleLLM  # noqa: E402
+from scenarist.llm.config import LLMConfig  # noqa: E402
+from scenarist.llm.port import Usage, UsageMeter  # noqa: E402
+from tests.fixtures.agents import all_agents, long_prompt_agent  # noqa: E402
+from tests.llm_sim import LLMSimulator, SimConfig  # noqa: E402
+
+PERSONALITIES = [PersonalitySpec(id=1, name="Normal Male"), PersonalitySpec(id=2, name="Fast Impatient", mood="impatient")]
+
+
+async def run_batch(generator: ScenarioGenerator, agent, n: int) -> tuple[int, Usage]:
+    """Plan, then write every slot concurrently (as the job handler does); returns (items written, usage)."""
+    request = GenerationRequest(num_scenarios=n, personalities=PERSONALITIES, generate_expected_outcomes=True, seed=7)
+    total = Usage()
+    plan, usage = await generator.plan(agent, request)
+    total.add(usage)
+    accepted, taken = [], set()
+
+    async def one(slot):
+        item, u = await generator.write_item(agent, plan, request, slot, taken_names=taken, accepted=accepted)
+        taken.add(item.name)
+        accepted.append(item)
+        total.add(u)
+
+    await asyncio.gather(*(one(s) for s in plan.slots))
+    return len(accepted), total
+
+
+def sequential_rounds(calls) -> int:
+    """Length of the longest chain of calls in which each starts only after the previous one ended."""
+    spans = sorted((c["start"], c["end"]) for c in calls)
+    depth: list[int] = []
+    for i, (start, _) in enumerate(spans):
+        depth.append(1 + max((depth[j] for j in range(i) if spans[j][1] <= start), default=0))
+    return max(depth, default=0)
+
+
+def llm_for(sim: LLMSimulator, n: int) -> OpenAICompatibleLLM:
+    """A client whose caps do not throttle a batch of n."""
+    config = LLMConfig.from_env({
+        "SCENARIST_LLM_BASE_URL": sim.base_url, "SCENARIST_LLM_API_KEY": "bench", "SCENARIST_LLM_MODEL": "sim",
+        "SCENARIST_LLM_MAX_CONCURRENCY": str(n + 8), "SCENARIST_LLM_TIMEOUT_S": "60",
+    })
+    return OpenAICompatibleLLM(config)
+
+
+def main() -> int:
+    """Run the benchmark and print its figures."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--latency", type=float, default=1.0)
+    parser.add_argument("--sizes", default="10,100")
+    args = parser.parse_args()
+    agent = all_agents()[0]
+    sizes = [int(s) for s in args.sizes.split(",")]
+    print(f"# generation benchmark (simulated latency {args.latency:.2f}s per call, token rate unlimited)")
+    print(f"{'n':>5} {'wall_s':>8} {'rounds':>7} {'critical_s':>11} {'ratio':>6} {'calls':>6}")
+    for n in sizes:
+        with LLMSimulator(SimConfig(latency_s=args.latency, tokens_per_s=0, max_concurrency=n + 8, seed=1)) as sim:
+            generator = ScenarioGenerator(llm_for(sim, n), seed=1)
+            t0 = time.perf_counter()
+            written, usage = asyncio.run(run_batch(generator, agent, n))
+            wall = time.perf_counter() - t0
+            calls = [{"start": c.start, "end": c.end} for c in sim.calls]
+            rounds = sequential_rounds(calls)
+            critical = args.latency * rounds
+            print(f"{n:>5} {wall:>8.2f} {rounds:>7} {critical:>11.2f} {wall / critical:>6.2f} {len(calls):>6}"
+                  f"   ({written} written)")
+
+    long_agent = long_prompt_agent()
+    n = 20
+    with LLMSimulator(SimConfig(latency_s=0.05, tokens_per_s=0, max_concurrency=64, seed=2)) as sim:
+        generator = ScenarioGenerator(llm_for(sim, n), seed=2)
+        written, usage = asyncio.run(run_batch(generator, long_agent, n))
+    print(f"# long prompt ({len(long_agent.description):,} chars), n={n}: "
+          f"{(usage.prompt_tokens or 0) / written:,.0f} prompt tokens and "
+          f"{(usage.completion_tokens or 0) / written:,.0f} completion tokens per scenario "
+          f"({usage.llm_calls} calls)")
+
+    offline = ScenarioGenerator(None, seed=3)
+    t0 = time.perf_counter()
+    written, _ = asyncio.run(run_batch(offline, agent, 100))
+    print(f"# offline engine: {written} scenarios in {time.perf_counter() - t0:.2f}s")
+    return 0
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PYTHONHASHSEED", "0")
+    sys.exit(main())

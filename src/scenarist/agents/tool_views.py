@@ -1,0 +1,49 @@
+"""`/aiagents/{id}/tools/` and `/aiagents/{id}/tool/{name}/`: the agent's mock tools."""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from rest_framework import generics
+from rest_framework.exceptions import ValidationError
+
+from .models import MockTool
+from .serializers import MockToolSerializer
+from .views import AgentChildMixin
+
+
+class _ToolWrites:
+    """Saves a tool; a name taken by a concurrent writer becomes the same 400 as a sequential clash."""
+
+    def _save(self, serializer, **extra):
+        try:
+            with transaction.atomic():
+                serializer.save(**extra)
+        except IntegrityError:
+            name = serializer.validated_data.get("name", "")
+            raise ValidationError({"name": [f"A tool named '{name}' already exists for this agent."]}) from None
+
+
+class ToolListView(AgentChildMixin, _ToolWrites, generics.ListCreateAPIView):
+    """List (paginated) or create the mock tools of one agent."""
+
+    serializer_class = MockToolSerializer
+
+    def get_queryset(self):
+        return MockTool.objects.filter(agent=self.get_agent())
+
+    def perform_create(self, serializer):
+        self._save(serializer, agent=self.get_agent())
+
+
+class ToolDetailView(AgentChildMixin, _ToolWrites, generics.RetrieveUpdateDestroyAPIView):
+    """Read, replace, patch or delete one mock tool, addressed by its name."""
+
+    serializer_class = MockToolSerializer
+    lookup_field = "name"
+    lookup_url_kwarg = "tool_name"
+
+    def get_queryset(self):
+        return MockTool.objects.filter(agent=self.get_agent())
+
+    def perform_update(self, serializer):
+        self._save(serializer)

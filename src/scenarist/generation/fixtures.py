@@ -1,0 +1,299 @@
+"""Per-slot fixtures: a caller identity consistent with the mock tools, variable values, expected tool calls."""
+
+from __future__ import annotations
+
+import copy
+import random
+from typing import Any
+
+from .fields import is_identity_field, is_person_field, same_field
+from .text import flatten_values, leaf_key, normalise_value, split_identifier
+from .types import AgentAnalysis, AgentSpec, MockRow, MockToolEntry, Slot, TestProfileData, ToolSpec
+from .values import person_name, value_for
+
+NOT_FOUND_OUTPUT = {"error": "not_found"}
+_ATTRIBUTE_WORDS = {"tier", "plan", "segment", "level", "status", "membership", "language", "city", "country", "region"}
+REAL_IDENTITY_CATEGORIES = {"happy_path", "alternate_path", "edge_case", "guardrail", "listed", "tool_failure"}
+_NOT_FOUND_WORDS = ("not_found", "not found", "no_match", "no match", "unknown", "does not exist")
+
+
+def build_fixture(agent: AgentSpec, analysis: AgentAnalysis, slot: Slot,
+                  rng: random.Random) -> tuple[TestProfileData, list[MockToolEntry]]:
+    """(test profile, expected tool calls) for one slot; identities copied from or absent from the mock rows."""
+    tools = {tool.name: tool for tool in agent.tools}
+    relevant = [tools[name] for name in _relevant_tool_names(analysis, slot) if name in tools]
+    if slot.category == "not_found":
+        known, entries = _not_found_identity(agent, analysis, slot, relevant, rng)
+    else:
+        known, entries = _real_identity(analysis, slot, relevant, rng)
+    testing = _testing_variables(agent, analysis, slot, known, rng)
+    main = main_agent_variables(agent, analysis, known, testing, rng)
+    display = next((str(v) for k, v in testing.items() if "name" in k and isinstance(v, str)), "Caller")
+    profile = TestProfileData(
+        name=f"{display} – {slot.category.replace('_', ' ')} #{slot.index + 1}"[:255],
+        main_agent_variables=main,
+        testing_agent_variables=testing,
+    )
+    return profile, entries
+
+
+# ---------------------------------------------------------------- mock-row helpers
+
+
+def row_values(tools: list[ToolSpec]) -> set[str]:
+    """Normalised scalar values of every mock row (inputs and outputs) of the given tools."""
+    out: set[str] = set()
+    for tool in tools:
+        for row in tool.information:
+            for _, value in list(flatten_values(row.input)) + list(flatten_values(row.output)):
+                out.add(normalise_value(value))
+    return out
+
+
+def is_not_found_output(output: Any) -> bool:
+    """Whether a mock output reads as 'nothing matched' (null, empty, error/not found, verified: false)."""
+    if output in (None, {}, [], ""):
+        return True
+    if isinstance(output, dict):
+        if output.get("found") is False or output.get("verified") is False or output.get("exists") is False:
+            return True
+        text = " ".join(str(v).lower() for _, v in flatten_values(output))
+        return "error" in output and any(word in text for word in _NOT_FOUND_WORDS) or any(
+            word in text for word in _NOT_FOUND_WORDS[:3])
+    return False
+
+
+def not_found_output(tool: ToolSpec) -> Any:
+    """The tool's own not-found shape if a mock row shows one, else `{"error": "not_found"}`."""
+    for row in tool.information:
+        if is_not_found_output(row.output):
+            return copy.deepcopy(row.output)
+    return dict(NOT_FOUND_OUTPUT)
+
+
+def _positive_rows(tool: ToolSpec) -> list[MockRow]:
+    return [row for row in tool.information if not is_not_found_output(row.output)]
+
+
+def _relevant_tool_names(analysis: AgentAnalysis, slot: Slot) -> list[str]:
+    """Tools this slot's conversation should call, in order."""
+    intent = next((i for i in analysis.intents if i.id == slot.intent_id), None)
+    names = list(intent.tools) if intent else []
+    if slot.tool_name and slot.tool_name not in names:
+        names.append(slot.tool_name)
+    if slot.category == "not_found" and slot.tool_name:
+        return [slot.tool_name]  # the conversation stops at the failed lookup
+    if slot.category == "tool_failure" and slot.tool_name in names:
+        return names[: names.index(slot.tool_name) + 1]  # nothing after the failing call can run
+    return names
+
+
+def _entry(tool: ToolSpec, row_input: Any, row_output: Any) -> MockToolEntry:
+    return MockToolEntry(tool_id=tool.id, tool_name=tool.name,
+                         new_entry=MockRow(input=copy.deepcopy(row_input), output=copy.deepcopy(row_output)))
+
+
+def _flat(value: Any) -> dict[str, Any]:
+    """Leaf-key → value of a nested JSON value (first occurrence wins)."""
+    out: dict[str, Any] = {}
+    for key, scalar in flatten_values(value):
+        out.setdefault(leaf_key(key), scalar)
+    return out
+
+
+# ---------------------------------------------------------------- real identities
+
+
+def _real_identity(analysis: AgentAnalysis, slot: Slot, relevant: list[ToolSpec],
+                   rng: random.Random) -> tuple[dict[str, Any], list[MockToolEntry]]:
+    """Anchor on a real mock row, then chain rows of the other tools that share values with what is known."""
+    anchor_tool = next((t for t in relevant if _positive_rows(t) and _has_identity(t, analysis)), None) or next(
+        (t for t in relevant if _positive_rows(t)), None)
+    if anchor_tool is None:
+        return _link_chain(None, None, relevant, random.Random(slot.seed))[:2] if relevant else ({}, [])
+    rows = _positive_rows(anchor_tool)
+    # Prefer anchors whose rows chain into the other tools' rows (consistent story), but keep some variety.
+    scored = [(_link_chain(anchor_tool, row, relevant, random.Random(slot.seed))[2], i) for i, row in enumerate(rows)]
+    best = max(score for score, _ in scored)
+    pool = [rows[i] for score, i in scored if score >= best - 1]
+    anchor = pool[(rng.randrange(len(pool)) + _variation(slot)) % len(pool)]
+    known, entries, _ = _link_chain(anchor_tool, anchor, relevant, rng)
+    if slot.category == "tool_failure":
+        for entry in entries:
+            if entry.tool_name == slot.tool_name:
+                entry.new_entry.output = _failure(next(t for t in relevant if t.name == slot.tool_name))
+    return known, entries
+
+
+def _link_chain(anchor_tool: ToolSpec | None, anchor: MockRow | None, relevant: list[ToolSpec],
+                rng: random.Random) -> tuple[dict[str, Any], list[MockToolEntry], int]:
+    """(known values, entries in call order, number of tools linked by a shared value) for one anchor row."""
+    known: dict[str, Any] = {}
+    chosen: dict[str, MockToolEntry] = {}
+    links = 0
+    if anchor_tool is not None and anchor is not None:
+        known.update(_flat(anchor.input))
+        known.update({k: v for k, v in _flat(anchor.output).items() if k not in known})
+        chosen[anchor_tool.name] = _entry(anchor_tool, anchor.input, anchor.output)
+    remaining = [t for t in relevant if t.name not in chosen]
+    while remaining:
+        known_norm = {normalise_value(v) for v in known.values()}
+        best: tuple[int, int, ToolSpec, MockRow] | None = None
+        for order, tool in enumerate(remaining):
+            for row in _positive_rows(tool):
+                score = len({normalise_value(v) for v in _flat(row.input).values()} & known_norm)
+                if score > 0 and (best is None or score > best[0]):
+                    best = (score, order, tool, row)
+        if best is not None:
+            _, _, tool, row = best
+            row_input, row_output = row.input, row.output
+            links += 1
+        else:
+            tool = remaining[0]
+            row_input, row_output = _substituted_row(tool, known, rng)
+        chosen[tool.name] = _entry(tool, row_input, row_output)
+        for key, value in list(_flat(row_input).items()) + list(_flat(row_output).items()):
+            known.setdefault(key, value)
+        remaining.remove(tool)
+    entries = [chosen[t.name] for t in relevant if t.name in chosen]
+    return known, entries, links
+
+
+def _substituted_row(tool: ToolSpec, known: dict[str, Any], rng: random.Random) -> tuple[Any, Any]:
+    """A copy of one of the tool's rows with the known identity values substituted (or a minimal row)."""
+    rows = _positive_rows(tool)
+    if not rows:
+        return {need: known[need] for need in _needs(tool) if need in known}, {"status": "ok"}
+    row = rows[rng.randrange(len(rows))]
+    row_input = copy.deepcopy(row.input)
+    if isinstance(row_input, dict):
+        for key in row_input:
+            if key in known and is_identity_field(key):
+                row_input[key] = known[key]
+    return row_input, row.output
+
+
+def _has_identity(tool: ToolSpec, analysis: AgentAnalysis) -> bool:
+    keys = set(_flat([row.input for row in tool.information])) | set(_flat([row.output for row in tool.information]))
+    return any(any(same_field(key, f) for f in analysis.identity_fields) for key in keys)
+
+
+def _needs(tool: ToolSpec) -> list[str]:
+    properties = (tool.parameters or {}).get("properties") if isinstance(tool.parameters, dict) else None
+    return list(properties) if isinstance(properties, dict) else []
+
+
+def _failure(tool: ToolSpec) -> dict[str, Any]:
+    return {"error": "service_unavailable", "message": f"{tool.name} did not respond (simulated outage)"}
+
+
+def _variation(slot: Slot) -> int:
+    """The '#k' variation number of a repeated complication (0 for the first)."""
+    if slot.complication and "#" in slot.complication:
+        return int(slot.complication.rsplit("#", 1)[1] or 0)
+    return 0
+
+
+# ---------------------------------------------------------------- synthetic (not-found) identities
+
+
+def _not_found_identity(agent: AgentSpec, analysis: AgentAnalysis, slot: Slot, relevant: list[ToolSpec],
+                        rng: random.Random) -> tuple[dict[str, Any], list[MockToolEntry]]:
+    """An identity no mock row contains, and the lookup's not-found answer."""
+    taken = row_values(agent.tools)
+    tool = relevant[0] if relevant else None
+    known: dict[str, Any] = {}
+    samples = _flat([row.input for row in tool.information]) if tool else {}
+    samples.update({k: v for k, v in _flat([row.output for row in tool.information]).items() if k not in samples}
+                   if tool else {})
+    keys = [k for k in (_needs(tool) if tool else []) if is_identity_field(k)] or [
+        k for k in samples if is_identity_field(k)]
+    person_keys = [k for k in samples if is_person_field(k) and k not in keys and not k.startswith("guardian")]
+    for key in keys + person_keys + [f for f in analysis.identity_fields if f not in samples and f not in keys]:
+        known[key] = _fresh_value(key, samples.get(key), taken, rng, agent)
+    entries = []
+    if tool is not None:
+        lookup_input = {key: known[key] for key in keys} or {"query": next(iter(known.values()), "unknown")}
+        entries.append(_entry(tool, lookup_input, not_found_output(tool)))
+    return known, entries
+
+
+def _fresh_value(key: str, sample: Any, taken: set[str], rng: random.Random, agent: AgentSpec) -> Any:
+    """A value shaped like `sample` (or like the field name suggests) that no mock row contains."""
+    for _ in range(50):
+        if "name" in split_identifier(key) and sample is None or "name" in key and isinstance(sample, str):
+            value = person_name(rng, agent.language)
+        elif sample is not None:
+            from .values import mimic
+
+            value = mimic(sample, rng)
+        else:
+            value = value_for(key, "", rng, language=agent.language, agent_name=agent.name)
+        if normalise_value(value) not in taken:
+            return value
+    return f"UNKNOWN-{rng.randint(10**7, 10**8 - 1)}"
+
+
+# ---------------------------------------------------------------- profile sections
+
+
+def _testing_variables(agent: AgentSpec, analysis: AgentAnalysis, slot: Slot, known: dict[str, Any],
+                       rng: random.Random) -> dict[str, Any]:
+    """The caller persona: identity fields, a name, and request details drawn from the tool inputs."""
+    returned = {leaf_key(k) for t in agent.tools for row in t.information for k, _ in flatten_values(row.output)}
+    testing: dict[str, Any] = {}
+    for key, value in known.items():
+        if isinstance(value, (dict, list)) or value is None or isinstance(value, bool):
+            continue
+        caller_facing = any(same_field(key, f) for f in analysis.identity_fields) or is_person_field(key)
+        internal_id = is_identity_field(key) and not caller_facing and key in returned
+        if internal_id or key.startswith(("guardian", "courier")):
+            continue
+        if caller_facing or key in _input_keys(agent):
+            testing[key] = value
+    if not any("name" in key for key in testing):
+        testing["name"] = person_name(rng, agent.language)
+    for field in analysis.identity_fields:
+        if not any(same_field(field, key) for key in testing):
+            testing[field] = _fresh_value(field, None, row_values(agent.tools), rng, agent) \
+                if slot.category == "not_found" else value_for(field, "", rng, language=agent.language,
+                                                               agent_name=agent.name, persona=_persona(testing))
+    return testing
+
+
+def _input_keys(agent: AgentSpec) -> set[str]:
+    return {str(k) for t in agent.tools for row in t.information if isinstance(row.input, dict) for k in row.input}
+
+
+def _persona(testing: dict[str, Any]) -> str | None:
+    return next((str(v) for k, v in testing.items() if "name" in k), None)
+
+
+def main_agent_variables(agent: AgentSpec, analysis: AgentAnalysis, known: dict[str, Any], testing: dict[str, Any],
+                         rng: random.Random) -> dict[str, Any]:
+    """Exactly one value per dynamic variable, reusing the caller's own values where the names agree."""
+    descriptions = {v.name: v.description for v in agent.variables}
+    sample_phone = next((str(v) for k, v in {**known, **testing}.items() if "phone" in k), None)
+    out: dict[str, Any] = {}
+    pool = {**known, **testing}
+    for name in analysis.variables:
+        match = _matching_value(name, pool)
+        out[name] = match if match is not None else value_for(
+            name, descriptions.get(name, ""), rng, language=agent.language, agent_name=agent.name,
+            persona=_persona(testing), sample_phone=sample_phone)
+    return out
+
+
+def _matching_value(variable: str, pool: dict[str, Any]) -> Any:
+    """A known value for a variable with an equivalent name (`caller_phone` ~ `phone`, `customer_tier` ~ `tier`)."""
+    var_tokens = split_identifier(variable)
+    for key, value in pool.items():
+        if isinstance(value, (dict, list)) or value is None:
+            continue
+        if same_field(variable, key):
+            return value
+        key_tokens = split_identifier(key)
+        # A one-word caller attribute named inside the variable ("tier" in customer_tier); never dates or ids.
+        if (len(key_tokens) == 1 and key_tokens[0] in var_tokens and key_tokens[0] in _ATTRIBUTE_WORDS):
+            return value
+    return None

@@ -1,0 +1,1 @@
+"""Scenario writers (the offline workflow writer lives here; KB and red-team writers live in their own rooms)."""

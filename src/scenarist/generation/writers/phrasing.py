@@ -1,0 +1,124 @@
+"""Turn agent-perspective prompt text into caller-perspective behaviour (pronoun flips, step conversion)."""
+
+from __future__ import annotations
+
+import random
+import re
+
+from ..text import humanise_identifier, truncate
+
+_CALLER_NOUN = r"(?:caller|patient|customer|client|member|cardholder|user|guest|passenger)"
+_TOOL_CLAUSE = re.compile(r"\s*(?:\b(?:with|using|via|by calling|call|through)\s+)?`?\b[a-z]+(?:_[a-z0-9]+)+\b`?", re.I)
+
+
+def caller_view(text: str) -> str:
+    """Rewrite agent-facing text for the caller: 'you' → 'the agent', 'the patient' → 'you'."""
+    out = re.sub(r"\byourself\b", "itself", text)
+    out = re.sub(r"\byour\b", "its", out)
+    out = re.sub(r"\bYour\b", "Its", out)
+    out = re.sub(r"\byou\b", "the agent", out)
+    out = re.sub(r"\bYou\b", "The agent", out)
+    out = re.sub(rf"\b(?:the|a) {_CALLER_NOUN}'s\b", "your", out, flags=re.I)
+    out = re.sub(rf"\b(?:the|a) {_CALLER_NOUN}\b", "you", out, flags=re.I)
+    out = re.sub(r"\btheir\b", "your", out)
+    out = re.sub(r"\bthey\b", "you", out)
+    out = re.sub(r"\bthem\b", "you", out)
+    return re.sub(r"\byou (need|want|require|prefer|give|call|say|do)s\b", r"you \1",
+                  out.replace("you has", "you have").replace("you is", "you are").replace("you was", "you were"))
+
+
+def strip_tool_mentions(text: str) -> str:
+    """Remove 'with lookup_patient'-style tool clauses (the caller does not know tool names)."""
+    cleaned = _TOOL_CLAUSE.sub("", text)
+    return " ".join(cleaned.split()).strip(" ,;:")
+
+
+def label(field: str) -> str:
+    """Human label of a profile field: `card_last_four` → 'card last four'."""
+    return humanise_identifier(field).replace("dob", "date of birth")
+
+
+def ref(field: str) -> str:
+    """Template reference to a profile field."""
+    return "{{test_profile.%s}}" % field
+
+
+def fact_phrase(key: str, value: object) -> str:
+    """A request detail as a phrase: ('date', '2025-06-10') → 'on 2025-06-10'."""
+    name = key.lower()
+    if isinstance(value, list):
+        value = ", ".join(str(v) for v in value)
+    if "date" in name or name == "day":
+        return f"on {value}"
+    if "time" in name:
+        return f"around {value}"
+    if "amount" in name or "total" in name:
+        return f"for {value}"
+    if "merchant" in name:
+        return f"at {value}"
+    if "address" in name:
+        return f"to {value}"
+    if name in ("items", "item", "products"):
+        return f"({value})"
+    return f"{value}" if name in ("treatment", "service", "type", "delivery", "reason") else f"{label(key)} {value}"
+
+
+def caller_step(step: str, facts: dict[str, object], rng: random.Random) -> str | None:
+    """A caller behaviour derived from one agent step, or None when the step is the agent's internal work."""
+    text = strip_tool_mentions(step.strip().rstrip("."))
+    lowered = text.lower()
+    if not text or re.search(r"\b(verify|date of birth|full name|phone number|last four)\b", lowered):
+        return None  # identity questions are handled by the identity step
+    match = re.match(r"^ask (?:the \w+ )?(which|what|for|about|where|when|how|whether|if)\b\s*(.*)$", text, re.I)
+    if match:
+        topic = caller_view(f"{match.group(1)} {match.group(2)}".strip())
+        answer = _answer_for(topic, facts, rng)
+        if answer:
+            return f"When the agent asks {_paren_trim(topic)}, {answer}."
+        return None
+    if re.match(r"^(offer|suggest|propose|list)\b", lowered):
+        return rng.choice([
+            "When options are offered, ask which one is soonest before choosing.",
+            "When the agent lists options, pick the one closest to your preference and say why.",
+            "Take the second option offered unless it clashes with your preference.",
+        ])
+    if re.match(r"^(read back|confirm|repeat)\b", lowered) or "read back" in lowered:
+        return rng.choice([
+            "Check every detail the agent reads back against what you asked for and confirm only if it matches.",
+            "When the agent confirms the details, double-check the date or amount before agreeing.",
+        ])
+    if re.match(r"^(explain|give)\b", lowered):
+        body = caller_view(re.sub(r"^(explain|give)\s+", "", text, flags=re.I))
+        return f"Ask the agent to explain {truncate(body, 120)}." if body else None
+    match = re.match(r"^tell (?:the \w+ )?that (.+)$", text, re.I)
+    if match:
+        return f"Ask whether {truncate(caller_view(match.group(1)), 140)}."
+    return None
+
+
+def conditional_probe(step: str) -> str | None:
+    """'If the order is late, offer a voucher.' → a caller move that triggers the branch."""
+    match = re.match(r"^(?:if|when)\s+(.+?),\s*(.+)$", strip_tool_mentions(step.strip().rstrip(".")), re.I)
+    if not match:
+        return None
+    condition = caller_view(match.group(1))
+    return f"Make it clear that {truncate(condition, 140)}, and see how the agent handles it."
+
+
+def _answer_for(topic: str, facts: dict[str, object], rng: random.Random) -> str | None:
+    """Answer an agent question from the request facts whose names appear in the question."""
+    lowered = topic.lower()
+    synonyms = {"date": ("date", "day", "when"), "time": ("time", "hour"), "items": ("item",)}
+    picked = [(k, v) for k, v in facts.items()
+              if any(part in lowered for word in label(k).split() if len(word) > 2 for part in synonyms.get(word, (word,)))]
+    if not picked:
+        return None
+    parts = [f"say {fact_phrase(k, v)}" if not fact_phrase(k, v).startswith(("on ", "around ", "to ", "for ", "at "))
+             else f"say {fact_phrase(k, v)}" for k, v in picked[:2]]
+    lead = rng.choice(["", "", "without hesitation "])
+    return lead + " and ".join(parts)
+
+
+def _paren_trim(text: str) -> str:
+    """Drop a trailing parenthetical list (the caller should not echo the agent's option list)."""
+    return re.sub(r"\s*\([^)]*\)\s*$", "", text).strip()

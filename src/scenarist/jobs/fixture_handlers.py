@@ -1,0 +1,48 @@
+"""Test-only job type TEST_ITEMS: saves N items with a delay, fanned out under a semaphore.
+
+Payload: {n, delay_s, concurrency=1, fail_at=[indexes], fail_job="reason", tokens_per_item=0}.
+Registered only when SCENARIST_ENABLE_TEST_JOBS=1 (see handlers.load_handlers) or when imported by tests.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from scenarist.llm.port import Usage
+
+from .context import JobContext
+from .errors import JobFailed
+from .handlers import register_handler
+from .models import JobKind
+
+
+@register_handler(JobKind.TEST_ITEMS)
+async def handle_test_items(ctx: JobContext) -> None:
+    """Save items 0..n-1 that earlier attempts did not save; each takes `delay_s`."""
+    payload = ctx.payload
+    n = int(payload.get("n", 1))
+    delay_s = float(payload.get("delay_s", 0))
+    fail_at = {int(i) for i in payload.get("fail_at", [])}
+    tokens = int(payload.get("tokens_per_item", 0))
+    semaphore = asyncio.Semaphore(max(1, int(payload.get("concurrency", 1))))
+    await ctx.set_total(n)
+    if payload.get("fail_job"):
+        raise JobFailed(str(payload["fail_job"]))
+    done = await ctx.done_indexes()
+
+    async def one(index: int) -> None:
+        async with semaphore:
+            ctx.raise_if_cancelled()
+            await asyncio.sleep(delay_s)
+            if tokens:
+                ctx.meter.record(Usage(prompt_tokens=tokens, completion_tokens=tokens, llm_calls=1))
+            if index in fail_at:
+                await ctx.record_failure(index, f"item {index} failed on purpose")
+                return
+            await ctx.save_item(index, lambda job: {"index": index, "attempt": ctx.attempt})
+
+    async with asyncio.TaskGroup() as group:
+        for index in range(n):
+            if index not in done:
+                group.create_task(one(index))
+    await ctx.set_result(saved=n - len(fail_at))

@@ -1,0 +1,48 @@
+"""Fixtures of the job-engine tests: a per-test queue, subprocess groups, a project."""
+
+from __future__ import annotations
+
+import pytest
+
+import scenarist.jobs.fixture_handlers  # noqa: F401 — registers the TEST_ITEMS handler in this process
+from scenarist.accounts.services import create_project
+from tests.support.processes import ProcessGroup, sqlite_queue, use_queue
+
+
+@pytest.fixture
+def job_queue(tmp_path):
+    """A fresh SqliteHuey queue file for this test, used by this process and by subprocesses given its env."""
+    queue = sqlite_queue(tmp_path / "queue.sqlite3")
+    restore = use_queue(queue)
+    yield queue
+    restore()
+
+
+@pytest.fixture
+def processes(tmp_path):
+    """Start real `scenarist` processes; all are stopped at teardown."""
+    with ProcessGroup(tmp_path) as group:
+        yield group
+
+
+@pytest.fixture
+def project(transactional_db):
+    """A committed project (visible to subprocesses)."""
+    return create_project("Jobs")[0]
+
+
+@pytest.fixture
+def fast_jobs(settings):
+    """This process's heartbeat/reaper timings shortened like the subprocesses'."""
+    settings.JOB_HEARTBEAT_S = 0.1
+    settings.JOB_STALE_AFTER_S = 1.0
+    return settings
+
+
+@pytest.fixture(autouse=True)
+def _close_job_db_threads():
+    """Engine DB threads hold their own connections; close them so the test database can be dropped."""
+    yield
+    from scenarist.jobs.dbthread import close_pool_connections
+
+    close_pool_connections()
