@@ -149,5 +149,6 @@ def _create_demo_agent(project: Project) -> Agent:
     for tool in DEMO_TOOLS:
         MockTool.objects.create(agent=agent, **tool)
     for name, description in DEMO_VARIABLES.items():
-        DynamicVariable.objects.create(agent=agent, name=name, description=description)
+        # The agents app may already have auto-detected the placeholder: describe it either way.
+        DynamicVariable.objects.update_or_create(agent=agent, name=name, defaults={"description": description})
     return agent

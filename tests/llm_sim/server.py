@@ -10,7 +10,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
@@ -59,7 +59,6 @@ class CallRecord:
     prompt_tokens: int = 0
     completion_tokens: int = 0
     content: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def answered(self) -> bool:

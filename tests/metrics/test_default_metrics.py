@@ -32,3 +32,15 @@ def test_defaults_are_listed_and_editable(api, tenant):
     r = api.patch(f"/test_framework/v1/metrics/{first['id']}/", {"description": "Edited judge prompt."}, format="json")
     assert r.status_code == 200 and r.json()["description"] == "Edited judge prompt."
     assert r.json()["is_default"] is True
+
+
+def test_catalogue_is_reseeded_when_missing(db):
+    """A flushed catalogue (e.g. by a transactional test) is re-seeded rather than leaving projects bare."""
+    from scenarist.catalog.models import Personality
+    from scenarist.catalog.services import default_personality
+
+    PredefinedMetric.objects.all().delete()
+    Personality.objects.filter(project=None).delete()
+    project, _ = create_project("After flush")
+    assert Metric.objects.filter(project=project, is_default=True).count() == 10
+    assert default_personality(project).name == "Normal Male"

@@ -26,6 +26,7 @@ def build_fixture(agent: AgentSpec, analysis: AgentAnalysis, slot: Slot,
         known, entries = _not_found_identity(agent, analysis, slot, relevant, rng)
     else:
         known, entries = _real_identity(analysis, slot, relevant, rng)
+        _complete_identity(known, analysis, agent.tools)
     testing = _testing_variables(agent, analysis, slot, known, rng)
     main = main_agent_variables(agent, analysis, known, testing, rng)
     display = next((str(v) for k, v in testing.items() if "name" in k and isinstance(v, str)), "Caller")
@@ -173,6 +174,22 @@ def _substituted_row(tool: ToolSpec, known: dict[str, Any], rng: random.Random) 
     return row_input, row.output
 
 
+def _complete_identity(known: dict[str, Any], analysis: AgentAnalysis, tools: list[ToolSpec]) -> None:
+    """Fill identity fields still missing from rows of any tool that share a value with the caller's known ones."""
+    missing = [f for f in analysis.identity_fields if not any(same_field(f, k) for k in known)]
+    if not missing:
+        return
+    known_norm = {normalise_value(v) for v in known.values() if not isinstance(v, (dict, list))}
+    for tool in tools:
+        for row in _positive_rows(tool):
+            values = {**_flat(row.input), **_flat(row.output)}
+            if not {normalise_value(v) for v in values.values()} & known_norm:
+                continue
+            for key, value in values.items():
+                if any(same_field(key, f) for f in missing) and not any(same_field(key, k) for k in known):
+                    known[key] = value
+
+
 def _has_identity(tool: ToolSpec, analysis: AgentAnalysis) -> bool:
     keys = set(_flat([row.input for row in tool.information])) | set(_flat([row.output for row in tool.information]))
     return any(any(same_field(key, f) for f in analysis.identity_fields) for key in keys)
@@ -220,15 +237,16 @@ def _not_found_identity(agent: AgentSpec, analysis: AgentAnalysis, slot: Slot, r
 
 def _fresh_value(key: str, sample: Any, taken: set[str], rng: random.Random, agent: AgentSpec) -> Any:
     """A value shaped like `sample` (or like the field name suggests) that no mock row contains."""
+    tokens = set(split_identifier(key))
     for _ in range(50):
-        if "name" in split_identifier(key) and sample is None or "name" in key and isinstance(sample, str):
+        if "name" in tokens:
             value = person_name(rng, agent.language)
+        elif tokens & {"address", "email", "city", "street"} or sample is None:
+            value = value_for(key, "", rng, language=agent.language, agent_name=agent.name)
         elif sample is not None:
             from .values import mimic
 
             value = mimic(sample, rng)
-        else:
-            value = value_for(key, "", rng, language=agent.language, agent_name=agent.name)
         if normalise_value(value) not in taken:
             return value
     return f"UNKNOWN-{rng.randint(10**7, 10**8 - 1)}"

@@ -209,9 +209,13 @@ def _guardrail_queue(analysis: AgentAnalysis) -> list[_Candidate]:
     tactics = [c.key for c in LIBRARY if c.category == "guardrail"]
     ordered: list[Policy] = sorted(analysis.policies, key=lambda p: 0 if p.kind == "guardrail" else 1)
     queue = []
+    intent_ids = [i.id for i in analysis.intents]
     for round_no, tactic in enumerate(tactics):
         for offset, policy in enumerate(ordered):
             intent_id = policy.intent_id or _intent_for_policy(analysis, policy)
+            if round_no and intent_ids:  # later probes of the same rule happen inside other workflows
+                start = intent_ids.index(intent_id) if intent_id in intent_ids else 0
+                intent_id = intent_ids[(start + round_no) % len(intent_ids)]
             queue.append(_Candidate("guardrail", intent_id, tactics[(round_no + offset) % len(tactics)],
                                     covers=(policy.id,) + ((intent_id,) if intent_id else ())))
     return queue

@@ -154,9 +154,18 @@ def verb_base(word: str) -> str | None:
     return None
 
 
-def goal_phrase(intent_name: str) -> str:
+_KIND_VERBS = {"report": "report a", "status": "check the", "payment": "sort out the", "inquiry": "ask about",
+               "cancellation": "cancel the", "change": "change the", "booking": "book a"}
+
+
+def goal_phrase(intent_name: str, kind: str = "general") -> str:
     """Turn an intent title into an infinitive caller goal: 'Booking a new appointment' → 'book a new appointment'."""
     text = " ".join(intent_name.strip().rstrip(":.").split())
+    if re.search(r"\b(status|balance|tracking|availability)$", text, re.I) and not text.lower().startswith("check"):
+        return f"check the {_lower_first(text)}"
+    topic = re.match(r"^(.+?)\s+(questions|queries|enquiries|inquiries|information|info|faqs?)$", text, re.I)
+    if topic and not verb_base(text.split()[0]):
+        return f"ask about {_lower_first(topic.group(1))}"
     lowered = text.lower()
     for prefix in _FILLER_PREFIXES:
         if lowered.startswith(prefix):
@@ -179,6 +188,11 @@ def goal_phrase(intent_name: str) -> str:
                 return f"{verb} {'a' if verb in ('make', 'request') and index == len(tokens) - 1 else 'the'} {_lower_first(text)}"
             obj = " ".join(tokens[:index] + tokens[index + 1:])
             return f"{verb} {('the ' + _lower_first(obj)) if obj else ''}".strip()
+    if kind in _KIND_VERBS:
+        verb = _KIND_VERBS[kind]
+        if text.lower().endswith("s") and verb.endswith((" a", " the")):
+            verb = verb.rsplit(" ", 1)[0]  # plural object: "report missing items"
+        return f"{verb} {_lower_first(text)}"
     return f"get help with {_lower_first(text)}"
 
 

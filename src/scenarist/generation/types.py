@@ -290,3 +290,24 @@ class Plan(BaseModel):
     prompt_version: str
     steering: str = ""  # extra_instructions woven into every slot (empty when they were a list of scenarios)
     notes: list[str] = Field(default_factory=list)  # e.g. listed scenarios beyond num_scenarios that were dropped
+
+
+# ---------------------------------------------------------------- library call result
+
+
+class GenerationError(BaseModel):
+    """Why one slot produced no scenario."""
+
+    index: int
+    message: str
+
+
+class GenerationResult(BaseModel):
+    """What `generation.pipeline.generate` returns: the plan, the scenarios, shortfalls and reports."""
+
+    plan: Plan
+    scenarios: list[GeneratedScenario]
+    errors: list[GenerationError] = Field(default_factory=list)
+    usage: dict[str, Any] = Field(default_factory=dict)
+    coverage: dict[str, Any] = Field(default_factory=dict)
+    diversity: dict[str, Any] = Field(default_factory=dict)

@@ -97,8 +97,12 @@ def phone_number(rng: random.Random, sample: str | None = None, language: str = 
     return f"+1 {rng.choice(['415', '312', '206', '617'])} 555 {rng.randint(1000, 1999):04d}"
 
 
-def organisation_name(agent_name: str) -> str:
-    """'Park Row Dental Receptionist' → 'Park Row Dental'."""
+def organisation_name(agent_name: str, description: str = "") -> str:
+    """The business the agent speaks for: 'agent of Northwind Bank' in the prompt, else the agent name minus role words."""
+    head = " ".join(description.split()[:80])
+    match = re.search(r"\b(?:of|at|for)\s+((?:[A-Z][\w&'’-]+)(?:\s+[A-Z][\w&'’-]+){0,3})", head)
+    if match and match.group(1).lower() not in ("the", "a", "you"):
+        return match.group(1)
     cleaned = " ".join(_ROLE_WORDS.sub(" ", agent_name).split())
     return cleaned or agent_name
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import functools
 import os
+import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable
 
@@ -15,13 +17,26 @@ _POOL = ThreadPoolExecutor(
 )
 
 
+_local = threading.local()
+CONNECTION_CHECK_EVERY_S = 10.0
+
+
 def _call(fn: Callable[..., Any], args: tuple) -> Any:
-    """Call fn with fresh-enough DB connections (Django closes expired or broken ones here)."""
-    close_old_connections()
+    """Call fn on this thread's DB connection, which is kept between calls (reconnecting per call is the cost).
+
+    Django's expiry/health check runs every CONNECTION_CHECK_EVERY_S and after any error, so a broken or
+    expired connection is replaced on the next call.
+    """
+    now = time.monotonic()
+    if now - getattr(_local, "checked_at", 0.0) > CONNECTION_CHECK_EVERY_S:
+        close_old_connections()
+        _local.checked_at = now
     try:
         return fn(*args)
-    finally:
+    except BaseException:
         close_old_connections()
+        _local.checked_at = time.monotonic()
+        raise
 
 
 async def run_sync(fn: Callable[..., Any], *args: Any) -> Any:
@@ -32,8 +47,6 @@ async def run_sync(fn: Callable[..., Any], *args: Any) -> Any:
 
 def close_pool_connections(timeout: float = 10.0) -> None:
     """Close the DB connections held by every pool thread (tests, shutdown): one task per thread via a barrier."""
-    import threading
-
     from django.db import connections
 
     workers = _POOL._max_workers

@@ -11,7 +11,7 @@ from typing import Any, Protocol, TypeVar
 
 from pydantic import BaseModel
 
-from scenarist.llm.errors import (  # noqa: F401  (re-exported names of the port)
+from scenarist.llm.errors import (  # re-exported: part of the port
     BudgetExceededError,
     LLMError,
     LLMTimeoutError,
@@ -115,3 +115,18 @@ class UsageMeter:
         spent = (self.usage.prompt_tokens or 0) + (self.usage.completion_tokens or 0)
         if spent >= self.budget_tokens:
             raise BudgetExceededError(f"token budget of {self.budget_tokens} spent ({spent} used)")
+
+
+__all__ = [
+    "Usage",
+    "UsageMeter",
+    "Message",
+    "StructuredLLM",
+    "LLMError",
+    "RetryableLLMError",
+    "LLMTimeoutError",
+    "PermanentLLMError",
+    "OutputValidationError",
+    "RefusalError",
+    "BudgetExceededError",
+]

@@ -80,6 +80,7 @@ class CleanDescriptionBgView(APIView):
         responses={200: GenerateCleanDescriptionBgResponseSerializer},
     )
     def post(self, request):
+        """Validate, create the job, answer with its progress id."""
         data = _validated_request(request)
         job = enqueue_job(
             project=project_of(request),
@@ -103,6 +104,7 @@ class CleanDescriptionProgressView(APIView):
         responses={200: GenerateCleanDescriptionProgressResponseSerializer, 404: DetailSerializer},
     )
     def get(self, request):
+        """Status of one of the caller's clean-description jobs; the result once completed."""
         raw = (request.query_params.get("progress_id") or "").strip()
         if not raw:
             raise ValidationError({"progress_id": ["This field is required."]})
@@ -144,6 +146,7 @@ class CleanDescriptionSyncView(APIView):
         responses={200: GenerateCleanDescriptionResponseSerializer, 502: DetailSerializer, 504: DetailSerializer},
     )
     def post(self, request):
+        """Clean the description in this request (offline: instant; LLM: bounded by the sync timeout)."""
         data = _validated_request(request)
         agent = agent_spec_of(project_of(request).pk, data["agent"].pk)
         timeout = settings.SYNC_CLEAN_DESCRIPTION_TIMEOUT_S

@@ -21,7 +21,7 @@ DURATION = re.compile(
     r"\b\d+(?:\s?(?:-|–|to)\s?\d+)?\s+(?:business |working |calendar |full )?"
     r"(?:minutes?|hours?|days?|nights?|weeks?|months?|years?)\b", re.I)
 DATE = re.compile(r"\b(?:\d{1,2}\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,4}\b", re.I)
-COUNT = re.compile(r"\b\d+\s+(?:[a-z]+\s)?[a-z]{3,}\b", re.I)
+COUNT = re.compile(r"\b\d+\s+[a-z]{2,}s\b", re.I)
 POLICY = re.compile(
     r"\b(must|only|not allowed|cannot|can't|may not|required|requires|prohibited|never|at least|at most|up to|within|"
     r"fee|charged?|policy|eligible|entitled|refund|no later than|before|after)\b", re.I)
@@ -112,7 +112,7 @@ def _csv_rows(doc: KBDocument, section: Section) -> list[Candidate]:
     for line in doc.text[section.start:section.end].split("\n"):
         start, end = cursor, cursor + len(line.rstrip("\r"))
         cursor += len(line) + 1
-        if doc.text[start:end].strip() and "," in doc.text[start:end]:
+        if doc.text[start:end].strip():
             out.append(Candidate(section, start, end, doc.text[start:end], "csv_row", 3.0 + (
                 1 if re.search(r"\d", doc.text[start:end]) else 0)))
     return out

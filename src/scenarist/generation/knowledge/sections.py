@@ -2,7 +2,8 @@
 
 Every section keeps its character offsets in `KBDocument.text`, so passages cut from it are verbatim.
 PDF text arrives as extracted by pypdf (pages joined by blank lines; form feeds when present): sections are the
-form-feed pages when there are any, else runs of paragraphs of about one page each, labelled "page N".
+form-feed pages when there are any, else its blank-line separated blocks (pypdf keeps a page's lines together),
+labelled "page N".
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dataclasses import dataclass, field
 from scenarist.generation.types import KBDocument
 
 CSV_ROWS_PER_SECTION = 5
-PDF_CHARS_PER_PAGE = 1500
+PDF_MIN_PAGE_CHARS = 80
 _MD_HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$", re.M)
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n+")
 
@@ -77,13 +78,32 @@ def _markdown_sections(doc: KBDocument) -> list[Section]:
     return sections
 
 
+def row_pairs(columns: tuple[str, ...], line: str) -> list[tuple[str, str]]:
+    """(column, value) pairs of one CSV data line, raw (`a,b`) or as extracted (`col: a; col: b`)."""
+    if line.startswith(tuple(f"{c}:" for c in columns if c)):
+        pairs = []
+        for part in line.split("; "):
+            column, _, value = part.partition(":")
+            if value.strip():
+                pairs.append((column.strip(), value.strip()))
+        return pairs
+    values = next(csv.reader([line]), [])
+    return [(c.strip(), v.strip()) for c, v in zip(columns, values) if c.strip() and v.strip()]
+
+
 def _csv_sections(doc: KBDocument) -> list[Section]:
-    """Groups of data rows (header excluded), each labelled by its row numbers."""
+    """Groups of data rows (header excluded), each labelled by its row numbers.
+
+    Accepts raw CSV and the service's extracted form (`Columns: a, b` then `a: 1; b: 2` per row)."""
     lines = _line_spans(doc.text)
     lines = [(s, e) for s, e in lines if doc.text[s:e].strip()]
     if len(lines) < 2:
         return _paragraph_sections(doc, 0, len(doc.text), "paragraph")
-    header = tuple(h.strip() for h in next(csv.reader([doc.text[lines[0][0]:lines[0][1]]])))
+    first = doc.text[lines[0][0]:lines[0][1]]
+    if first.startswith("Columns:"):
+        header = tuple(h.strip() for h in first[len("Columns:"):].split(","))
+    else:
+        header = tuple(h.strip() for h in next(csv.reader([first])))
     sections = []
     rows = lines[1:]
     for i in range(0, len(rows), CSV_ROWS_PER_SECTION):
@@ -95,7 +115,7 @@ def _csv_sections(doc: KBDocument) -> list[Section]:
 
 
 def _pdf_sections(doc: KBDocument) -> list[Section]:
-    """Form-feed pages when present, else paragraph runs of about one page each."""
+    """Form-feed pages when present, else blank-line blocks."""
     if "\f" in doc.text:
         sections, start = [], 0
         for number, page in enumerate(doc.text.split("\f"), start=1):
@@ -105,18 +125,18 @@ def _pdf_sections(doc: KBDocument) -> list[Section]:
                                         heading=_title_line(page)))
             start = end + 1
         return sections
-    paragraphs = _paragraph_spans(doc.text, 0, len(doc.text))
+    # pypdf puts single newlines inside a page and the service joins pages with a blank line, so blank-line
+    # blocks are pages; tiny blocks (a lone header) join the next one, huge ones are cut at paragraph runs.
     sections: list[Section] = []
-    run_start, run_chars = None, 0
-    for start, end in paragraphs:
+    run_start: int | None = None
+    for start, end in _paragraph_spans(doc.text, 0, len(doc.text)):
         if run_start is None:
             run_start = start
-        run_chars += end - start
-        if run_chars >= PDF_CHARS_PER_PAGE:
+        if end - run_start >= PDF_MIN_PAGE_CHARS:
             sections.append(_pdf_page(doc, len(sections) + 1, run_start, end))
-            run_start, run_chars = None, 0
+            run_start = None
     if run_start is not None:
-        sections.append(_pdf_page(doc, len(sections) + 1, run_start, paragraphs[-1][1]))
+        sections.append(_pdf_page(doc, len(sections) + 1, run_start, len(doc.text.rstrip())))
     return sections
 
 

@@ -19,7 +19,7 @@ from .sections import (
 _HEADING_PREFIX = r"^[ \t]*(?:#{1,6}[ \t]*)?(?:\*\*)?[ \t]*"
 _BULLET_RE = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+(.*)$")
 _RATING_LINE_RE = re.compile(r"^\s*(?:[-*•]\s*)?(?:\*\*)?\s*([0-5])\s*(?:\*\*)?\s*(?:[—–:=)]|-\s)")
-_LABELS_INTRO_RE = re.compile(r"labels?\b[^:\n]*:\s*$", re.IGNORECASE)
+_LABELS_INTRO_RE = re.compile(r"^\W*(?:the\s+)?(?:closed\s+)?labels\b[^\n]*?:\W*$", re.IGNORECASE)
 
 
 def section_spans(text: str) -> dict[str, tuple[int, int]]:
@@ -50,8 +50,8 @@ def variables_used(text: str) -> list[str]:
 
 
 def labels_in_text(text: str) -> list[str]:
-    """The closed label list an enum description declares: the bullets after a 'Labels…:' line."""
-    lines = text.splitlines()
+    """The closed label list an enum description declares: the bullets after a 'Labels…:' line (of OUTPUT)."""
+    lines = (section_text(text, SECTION_HEADINGS[-1]) or text).splitlines()
     for i, line in enumerate(lines):
         if not _LABELS_INTRO_RE.search(line):
             continue

@@ -67,16 +67,6 @@ def attack_messages(
     return [{"role": "system", "content": system}, {"role": "user", "content": user}]
 
 
-def reask_messages(messages: list[dict[str, str]], previous: str, problems: list[str]) -> list[dict[str, str]]:
-    """The conversation extended with the rejected answer and the problems to fix."""
-    listed = "\n".join(f"- {p}" for p in problems)
-    return messages + [
-        {"role": "assistant", "content": previous},
-        {"role": "user", "content": f"That answer cannot be used:\n{listed}\nWrite the complete scenario again, fixing "
-                                    f"every problem. Reply with the JSON object only."},
-    ]
-
-
 def render_instructions(plan: AttackPlan, *, end_call: bool) -> str:
     """Second-person instructions to the simulated caller: persona, pretext, goal and numbered escalating turns."""
     lines = [

@@ -11,6 +11,7 @@ from scenarist.generation.redteam.assets import (
     collect_assets,
     focus_for_slot,
 )
+from scenarist.generation.redteam.attempts import ask_validated
 from scenarist.generation.redteam.fill import MAX_TURNS, MIN_TURNS, AttackPlan, fill_tactic
 from scenarist.generation.redteam.naming import unique_name
 from scenarist.generation.redteam.outcomes import expected_outcome_for
@@ -18,7 +19,6 @@ from scenarist.generation.redteam.prompts import (
     END_CALL_TOOL,
     PROMPT_VERSION,
     attack_messages,
-    reask_messages,
     render_instructions,
 )
 from scenarist.generation.redteam.refusal import looks_like_refusal
@@ -34,7 +34,6 @@ from scenarist.generation.types import (
     ScenarioKind,
     Slot,
 )
-from scenarist.llm.errors import OutputValidationError, RefusalError
 from scenarist.llm.port import StructuredLLM, Usage
 
 ENGINE_OFFLINE = "offline"
@@ -71,26 +70,17 @@ async def write_attack_item(
 
     messages = attack_messages(agent, assets, focus, tactic, attack_type, voice=voice,
                                extra_instructions=request.extra_instructions)
-    for attempt in range(2):
-        try:
-            draft, call_usage = await llm.complete_structured(messages, AttackDraft, temperature=0.8, seed=seed + attempt)
-        except (RefusalError, OutputValidationError) as exc:
-            usage.add(exc.usage or Usage(llm_calls=1, prompt_tokens=None, completion_tokens=None))
-            previous, problems = "(no usable answer)", [f"the previous answer was rejected: {exc}"[:300]]
-        else:
-            usage.add(call_usage)
-            problems = draft_problems(draft, assets, voice=voice)
-            if not problems:
-                plan = _plan_from_draft(draft, offline)
-                scenario = _scenario(agent, request, slot, plan, assets, focus, ENGINE_LLM, llm.model_name, seed,
-                                     taken_names, written_outcome=draft.expected_outcome)
-                return scenario, usage
-            previous = draft.model_dump_json()
-        messages = reask_messages(messages, previous, problems)
-    return (
-        _scenario(agent, request, slot, offline, assets, focus, ENGINE_FALLBACK, llm.model_name, seed, taken_names),
-        usage,
+    draft, usage = await ask_validated(
+        llm, messages, AttackDraft, lambda d: draft_problems(d, assets, voice=voice), seed=seed
     )
+    if draft is None:
+        fallback = _scenario(agent, request, slot, offline, assets, focus, ENGINE_FALLBACK, llm.model_name, seed,
+                             taken_names)
+        return fallback, usage
+    plan = _plan_from_draft(draft, offline)
+    scenario = _scenario(agent, request, slot, plan, assets, focus, ENGINE_LLM, llm.model_name, seed, taken_names,
+                         written_outcome=draft.expected_outcome)
+    return scenario, usage
 
 
 def draft_problems(draft: AttackDraft, assets: AttackAssets, *, voice: bool) -> list[str]:

@@ -59,7 +59,7 @@ def fact_phrase(key: str, value: object) -> str:
     if "address" in name:
         return f"to {value}"
     if name in ("items", "item", "products"):
-        return f"({value})"
+        return f"{value}"
     return f"{value}" if name in ("treatment", "service", "type", "delivery", "reason") else f"{label(key)} {value}"
 
 
@@ -85,8 +85,11 @@ def caller_step(step: str, facts: dict[str, object], rng: random.Random) -> str 
     if re.match(r"^(read back|confirm|repeat)\b", lowered) or "read back" in lowered:
         return rng.choice([
             "Check every detail the agent reads back against what you asked for and confirm only if it matches.",
-            "When the agent confirms the details, double-check the date or amount before agreeing.",
+            "When the agent confirms the details, double-check each one against your request before agreeing.",
         ])
+    match = re.match(r"^(?:explain|tell(?: the \w+)?)\s+that\s+(.+)$", text, re.I)
+    if match:
+        return f"Ask whether {truncate(caller_view(match.group(1)), 140)}."
     if re.match(r"^(explain|give)\b", lowered):
         body = caller_view(re.sub(r"^(explain|give)\s+", "", text, flags=re.I))
         return f"Ask the agent to explain {truncate(body, 120)}." if body else None
@@ -113,12 +116,27 @@ def _answer_for(topic: str, facts: dict[str, object], rng: random.Random) -> str
               if any(part in lowered for word in label(k).split() if len(word) > 2 for part in synonyms.get(word, (word,)))]
     if not picked:
         return None
-    parts = [f"say {fact_phrase(k, v)}" if not fact_phrase(k, v).startswith(("on ", "around ", "to ", "for ", "at "))
-             else f"say {fact_phrase(k, v)}" for k, v in picked[:2]]
-    lead = rng.choice(["", "", "without hesitation "])
-    return lead + " and ".join(parts)
+    phrases = [fact_phrase(k, v) for k, v in picked[:2]]
+    if any(("date" in k or "time" in k) for k, _ in picked[:2]):
+        return rng.choice(["say you would prefer it ", "ask for a slot "]) + " ".join(phrases)
+    if phrases[0].startswith(("on ", "around ", "to ", "for ", "at ")):
+        return "say it was " + " ".join(phrases)
+    return rng.choice(["say ", "tell them plainly: "]) + ", ".join(phrases)
 
 
 def _paren_trim(text: str) -> str:
     """Drop a trailing parenthetical list (the caller should not echo the agent's option list)."""
     return re.sub(r"\s*\([^)]*\)\s*$", "", text).strip()
+
+
+def inquiry_step(step: str) -> str | None:
+    """'Opening hours are Monday to Friday…' → 'Ask about the opening hours.' (never repeats the answer)."""
+    text = strip_tool_mentions(step.strip().rstrip("."))
+    match = re.match(r"^(.{3,60}?)\s+(?:is|are)\s+(at|in|on|near)\b", text, re.I)
+    if match:
+        return f"Ask where {caller_view(match.group(1)).lower()} is."
+    match = re.match(r"^(.{3,60}?)\s+(?:is|are|costs?|takes?|includes?)\b", text, re.I)
+    if match:
+        subject = caller_view(match.group(1))
+        return f"Ask about {subject[0].lower() + subject[1:]}."
+    return None

@@ -1,0 +1,80 @@
+"""Reading drafts: labels, numbers, wording, sentence roles, agent vocabulary."""
+
+from __future__ import annotations
+
+import pytest
+
+from scenarist.generation.metric_cleaning import draft
+from scenarist.generation.metric_cleaning.observations import met_and_unmet
+from scenarist.generation.metric_cleaning.vocabulary import matches_in, vocabulary_of, workflow_names
+from tests.fixtures.agents import bank_agent, delivery_agent, dental_agent
+
+
+@pytest.mark.parametrize(
+    "text, labels",
+    [
+        ("Classify the call as resolved, escalated or abandoned.", ["resolved", "escalated", "abandoned"]),
+        ("Label it with one of: 'billing', 'technical', 'cancellation'.", ["billing", "technical", "cancellation"]),
+        ("Categories:\n- happy: caller satisfied\n- angry: caller upset", ["happy", "angry"]),
+        ("Possible values are yes / no / partly.", ["yes", "no", "partly"]),
+        ("The agent is polite and helpful.", []),
+    ],
+)
+def test_enum_labels(text, labels):
+    assert draft.enum_labels_in(text) == labels
+
+
+def test_numbers_direction_and_unit():
+    assert draft.direction_in("Count interruptions.")[0] == "lower"
+    assert draft.direction_in("Count how many upsells succeed.")[0] == "higher"
+    assert draft.direction_in("Count greetings. Higher is better.") == ("higher", "stated in the draft")
+    assert draft.unit_in("Measure the latency in seconds.") == "seconds"
+    assert draft.unit_in("Count greetings.") is None
+    assert draft.counted_quantity("How many times does the agent repeat itself?") == "times the Main Agent repeats itself"
+    assert draft.rating_scale_in("Use a 1-10 scale") == (1, 10)
+
+
+def test_wording_is_standardised_outside_variables_only():
+    text, changes = draft.standardise_wording("The bot greets the customer by {{the agent}} name.")
+    assert text == "The Main Agent greets the Testing Agent by {{the agent}} name."
+    assert "'the bot' → 'the Main Agent'" in changes
+
+
+def test_sentence_roles():
+    reading = draft.read_draft(
+        "- Check that the agent confirms the order.\n- Fail if it shares the courier's number.\n"
+        "- N/A if the caller has no order.\n- Don't penalise short answers.\n- Use a 1-5 scale."
+    )
+    assert reading.criteria == ["The Main Agent confirms the order."]
+    assert reading.failure_rules == ["The Main Agent shares the courier's number."]
+    assert reading.na_rules == ["The Testing Agent has no order."]
+    assert reading.do_not_flag == ["Don't penalise short answers."]
+    assert reading.scoring_notes == ["Use a 1-5 scale."]
+
+
+@pytest.mark.parametrize(
+    "criterion, met, unmet",
+    [
+        ("The Main Agent must confirm the date.", "The Main Agent confirms the date.",
+         "The Main Agent does not confirm the date."),
+        ("The Main Agent should never share the PIN.", "The Main Agent never shares the PIN.",
+         "The Main Agent shares the PIN."),
+        ("The Main Agent must not guess.", "The Main Agent does not guess.", "The Main Agent guesses."),
+        ("Did the Main Agent apologise?", "The Main Agent apologises.", "The Main Agent does not apologise."),
+        ("The Main Agent must be polite.", "The Main Agent is polite.", "The Main Agent is not polite."),
+    ],
+)
+def test_met_and_unmet(criterion, met, unmet):
+    assert met_and_unmet(criterion) == (met, unmet)
+
+
+def test_agent_vocabulary_from_three_prompt_styles():
+    assert "Booking a new appointment" in workflow_names(dental_agent().description)  # markdown headings
+    assert "Lost or stolen card" in workflow_names(bank_agent().description)  # numbered titles
+    assert "Order status" in workflow_names(delivery_agent().description)  # bold labels
+    vocab = vocabulary_of(dental_agent())
+    assert "check_availability" in vocab.tools
+    tools, workflows = matches_in("offers slots without checking availability", vocab)
+    assert tools == ["check_availability"]
+    tools, _ = matches_in("discusses any appointment", vocab)
+    assert "get_appointments" not in tools  # one generic word is not enough to name a tool
