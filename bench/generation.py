@@ -83,7 +83,7 @@ def main() -> int:
             t0 = time.perf_counter()
             written, usage = asyncio.run(run_batch(generator, agent, n))
             wall = time.perf_counter() - t0
-            calls = [{"start": c.start, "end": c.end} for c in sim.calls]
+            calls = [{"start": c.started_at, "end": c.ended_at} for c in sim.calls if c.ended_at]
             rounds = sequential_rounds(calls)
             critical = args.latency * rounds
             print(f"{n:>5} {wall:>8.2f} {rounds:>7} {critical:>11.2f} {wall / critical:>6.2f} {len(calls):>6}"

@@ -124,3 +124,14 @@ def test_docs_page_uses_only_local_assets(anon, db):
     remote = [url for url in assets if re.match(r"^(https?:)?//", url)]
     assert remote == []
     assert any("sidecar" in url for url in assets)
+
+
+def test_docs_page_assets_are_served_locally(anon, db):
+    html = anon.get("/api/docs/").content.decode()
+    assets = [u for u in re.findall(r"""(?:src|href)\s*=\s*["']([^"']+)["']""", html) if u.startswith("/static/")]
+    assert assets
+    for url in assets:
+        r = anon.get(url)
+        assert r.status_code == 200, url
+        body = b"".join(r.streaming_content) if r.streaming else r.content
+        assert len(body) > 100, url

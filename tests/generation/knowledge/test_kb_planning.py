@@ -1,0 +1,100 @@
+"""KB slot planning: verbatim quotes spread over files and sections, ~1 in 5 out of scope (and truly uncovered)."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from scenarist.generation.analysis import analyse_offline
+from scenarist.generation.knowledge.out_of_scope import _DOMAIN_TOPICS, _GENERIC_TOPICS, is_covered
+from scenarist.generation.knowledge.planning import out_of_scope_count, plan_kb_slots
+from scenarist.generation.knowledge.sections import split_sections
+from tests.generation.knowledge.helpers import kb_request
+from tests.generation.knowledge.kb_files import dental_agent_with_kb
+
+
+def plan(n: int, **extra):
+    agent = dental_agent_with_kb()
+    return agent, plan_kb_slots(agent, analyse_offline(agent), kb_request(n, **extra))
+
+
+@pytest.mark.parametrize(("n", "expected_out"), [(1, 0), (3, 1), (5, 1), (10, 2), (20, 4), (100, 20)])
+def test_out_of_scope_share_is_about_one_in_five(n, expected_out):
+    assert out_of_scope_count(n) == expected_out
+    _, slots = plan(n)
+    assert len(slots) == n and [s.index for s in slots] == list(range(n))
+    out = [s for s in slots if s.category == "kb_out_of_scope"]
+    assert len(out) == expected_out
+    assert all(s.category == "kb_question" for s in slots if s not in out)
+
+
+def test_quotes_are_verbatim_in_their_files_and_sections():
+    agent, slots = plan(20)
+    docs = {d.file_id: d for d in agent.kb_files}
+    for slot in slots:
+        if slot.category != "kb_question":
+            continue
+        passage = slot.kb_passage
+        doc = docs[passage.file_id]
+        assert passage.file_name == doc.file_name
+        assert passage.quote in doc.text
+        section = next(s for s in split_sections(doc) if s.label == passage.section)
+        assert passage.quote in doc.text[section.start:section.end]
+        assert slot.covers == [f"kb:file:{doc.file_id}:{passage.section}"]
+
+
+def test_questions_spread_across_all_files_and_their_sections():
+    agent, slots = plan(20)
+    in_scope = [s for s in slots if s.category == "kb_question"]
+    per_file = Counter(s.kb_passage.file_id for s in in_scope)
+    assert set(per_file) == {d.file_id for d in agent.kb_files}
+    assert max(per_file.values()) - min(per_file.values()) <= 3
+    for doc in agent.kb_files:
+        sections = {s.kb_passage.section for s in in_scope if s.kb_passage.file_id == doc.file_id}
+        available = split_sections(doc)
+        assert len(sections) >= min(len(available), per_file[doc.file_id]) - 1
+    pdf_pages = {s.kb_passage.section for s in in_scope if s.kb_passage.file_name.endswith(".pdf")}
+    assert pdf_pages - {"page 1"}, "not only the first page"
+    assert len({s.kb_passage.quote for s in in_scope}) == len(in_scope)
+
+
+def test_small_batches_visit_every_file_first():
+    agent, slots = plan(5)
+    files = {s.kb_passage.file_id for s in slots if s.kb_passage}
+    assert files == {d.file_id for d in agent.kb_files}
+
+
+def test_out_of_scope_topics_are_not_covered_by_the_kb_or_prompt():
+    agent, slots = plan(30)
+    corpus = "\n".join([agent.description, *(d.text for d in agent.kb_files)])
+    topics = {t.question: t for t in _GENERIC_TOPICS + [t for ts in _DOMAIN_TOPICS.values() for t in ts]}
+    out = [s for s in slots if s.category == "kb_out_of_scope"]
+    assert len({s.out_of_scope_topic for s in out}) == len(out)
+    for slot in out:
+        assert slot.kb_passage is None and slot.out_of_scope_topic.endswith("?")
+        assert not is_covered(topics[slot.out_of_scope_topic], corpus)
+
+
+def test_a_covered_topic_is_skipped():
+    agent = dental_agent_with_kb()
+    extra = agent.kb_files[0].model_copy(update={"file_id": 999, "file_name": "parking.txt",
+                                                  "text": "Free parking is available behind the clinic."})
+    agent = agent.model_copy(update={"kb_files": [*agent.kb_files, extra]})
+    slots = plan_kb_slots(agent, analyse_offline(agent), kb_request(50))
+    assert all("parking" not in (s.out_of_scope_topic or "").lower() for s in slots)
+
+
+def test_requested_files_only():
+    agent, slots = plan(10, kb_file_ids=[102, 104])
+    assert {s.kb_passage.file_id for s in slots if s.kb_passage} == {102, 104}
+
+
+def test_personalities_spread_evenly_and_seeds_differ():
+    agent, slots = plan(10)
+    counts = Counter(s.personality_id for s in slots)
+    k = len(kb_request(1).personalities)
+    assert len(counts) == k and all(10 // k <= c <= -(-10 // k) for c in counts.values())
+    assert len({s.seed for s in slots}) == 10
+    _, again = plan(10)
+    assert [s.model_dump() for s in slots] == [s.model_dump() for s in again]
