@@ -167,6 +167,7 @@ STATIC_URL = "static/"
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = False
 STATIC_ROOT = str(DATA_DIR / "static")
+Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 USE_TZ = True
 TIME_ZONE = "UTC"
 LANGUAGE_CODE = "en-us"

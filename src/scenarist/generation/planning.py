@@ -7,6 +7,7 @@ import zlib
 from dataclasses import dataclass
 
 from .complications import LIBRARY, complications_for
+from .fields import is_identity_field, same_field
 from .personas import assign_personalities
 from .text import content_stems
 from .types import AgentAnalysis, AgentSpec, ExistingScenario, GenerationRequest, Intent, Plan, Policy, ScenarioKind, Slot
@@ -182,8 +183,6 @@ def _intent_queue(intent: Intent, analysis: AgentAnalysis, taken: set[tuple[str,
 
 def _lookup_tool(intent: Intent, analysis: AgentAnalysis) -> str | None:
     """The intent's first tool whose inputs include a caller identity field (a lookup that can miss)."""
-    from .fields import is_identity_field, same_field
-
     tools = {t.name: t for t in analysis.tools}
     for name in intent.tools:
         summary = tools.get(name)

@@ -98,3 +98,11 @@ def test_personalities_spread_evenly_and_seeds_differ():
     assert len({s.seed for s in slots}) == 10
     _, again = plan(10)
     assert [s.model_dump() for s in slots] == [s.model_dump() for s in again]
+
+
+def test_a_kb_without_usable_passages_still_yields_n_out_of_scope_slots():
+    agent = dental_agent_with_kb()
+    tiny = agent.kb_files[0].model_copy(update={"text": "Hello."})
+    agent = agent.model_copy(update={"kb_files": [tiny]})
+    slots = plan_kb_slots(agent, analyse_offline(agent), kb_request(4))
+    assert [s.category for s in slots] == ["kb_out_of_scope"] * 4

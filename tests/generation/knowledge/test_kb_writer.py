@@ -41,7 +41,8 @@ def test_offline_items_ask_in_the_callers_words_and_state_the_answer():
         assert item.knowledge_base_sources == [] and item.expected_outcome_prompt == OUT_OF_SCOPE_OUTCOME
         assert "does not know" in item.instructions
     assert len({i.name for i in items}) == 20 and all(len(i.name) <= 80 for i in items)
-    assert len({asked_question(i.instructions) for i in items}) == 20
+    assert len({asked_question(i.instructions) for i in items}) >= 18
+    assert len({i.knowledge_base_sources[0].quote for i in in_scope}) == len(in_scope)  # no passage twice
 
 
 def test_offline_questions_match_the_passage_kind():
@@ -50,8 +51,8 @@ def test_offline_questions_match_the_passage_kind():
                  for i in items if i.knowledge_base_sources}
     fee = next(q for quote, q in questions.items() if "£25 late cancellation fee" in quote)
     assert "What happens if I cancel with less than 24 hours' notice?" in fee
-    price = next(q for quote, q in questions.items() if quote.startswith("treatment: Crown"))
-    assert "How much is the price for Crown?" in price
+    rows = [q for quote, q in questions.items() if quote.startswith("treatment: ")]
+    assert rows and all(re.search(r"How (much is the price for|long does) .+\?$", q) for q in rows)
     records = next(q for quote, q in questions.items() if "11 years" in quote)
     assert "how many years after my last visit" in records
     complaint = next(q for quote, q in questions.items() if quote.startswith("To make a complaint"))
@@ -85,7 +86,8 @@ def test_llm_drafts_are_used_and_the_sources_stay_verbatim(sim):
     def responder(body: dict) -> dict:
         quote = passage_of(body)
         if not quote:
-            return {"name": "Asks about an uncovered service", "caller_question": "Hi, is there parking nearby?",
+            topic = re.search(r"<topic>\n(.*?)\n</topic>", body["messages"][1]["content"], re.S).group(1)
+            return {"name": "Asks about an uncovered service", "caller_question": f"Hello! {topic}",
                     "expected_answer": "The agent says it does not know."}
         return {"name": f"Asks: {quote[:40]}", "caller_question": "Hi there, could you help me with something "
                 f"about {' '.join(quote.split()[:3]).lower()}?", "expected_answer": f"The agent says: {quote}"}

@@ -82,23 +82,23 @@ def pick_passages(
 
 def allocate(docs: list[KBDocument], pools: dict[int, list[tuple[Section, list[Candidate]]]],
              count: int) -> dict[int, int]:
-    """Slots per file: one each while they last, the rest by largest remainder of sqrt(text size)."""
+    """Slots per file: one each while they last, the rest by sqrt(text size), capped by each file's passages
+    (the surplus moves to files with passages to spare; passages repeat only when the whole KB runs out)."""
     allocation = {doc.file_id: 0 for doc in docs}
     if not docs:
         return allocation
-    by_weight = sorted(docs, key=lambda d: -len(d.text))
-    for doc in by_weight[:count]:
+    capacity = {doc.file_id: sum(len(cands) for _, cands in pools[doc.file_id]) for doc in docs}
+    weights = {doc.file_id: math.sqrt(max(len(doc.text), 1)) for doc in docs}
+    for doc in sorted(docs, key=lambda d: -len(d.text))[:count]:
         allocation[doc.file_id] = 1
-    remaining = count - sum(allocation.values())
-    if remaining > 0:
-        weights = {doc.file_id: math.sqrt(max(len(doc.text), 1)) for doc in docs}
-        total = sum(weights.values())
-        shares = {fid: remaining * w / total for fid, w in weights.items()}
-        for fid, share in shares.items():
-            allocation[fid] += int(share)
-        leftover = count - sum(allocation.values())
-        for fid in sorted(shares, key=lambda f: -(shares[f] - int(shares[f])))[:leftover]:
-            allocation[fid] += 1
+    while sum(allocation.values()) < count:
+        open_files = [fid for fid in allocation if allocation[fid] < capacity[fid]] or list(allocation)
+        # The file furthest below its weighted share gets the next slot (deterministic tie-break by order).
+        total = sum(weights[f] for f in open_files)
+        target = count - sum(allocation[f] for f in allocation if f not in open_files)
+        best = max(open_files, key=lambda f: (target * weights[f] / total - allocation[f], -docs.index(
+            next(d for d in docs if d.file_id == f))))
+        allocation[best] += 1
     return allocation
 
 

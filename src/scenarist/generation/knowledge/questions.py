@@ -173,11 +173,18 @@ def _csv_question(candidate: Candidate, rng: random.Random) -> KBQuestion:
     numeric = [p for p in others if re.search(r"\d", p[1])]
     column, value = rng.choice(numeric or others)
     attr = _humanise(column)
-    how = "How much is" if MONEY.search(value) or re.search(r"price|cost|fee|rate", attr) else "What's"
-    question = f"{rng.choice(_BARE_OPENERS)} {how} the {attr} for {key}?"
+    unit = re.search(r"\b(minutes|hours|days|weeks|months|years)$", attr)
+    if unit:
+        ask = f"How long does {key} take?"
+        stated = f"{key} takes {value} {unit.group(1)}"
+    elif MONEY.search(value) or re.search(r"price|cost|fee|rate", attr):
+        ask, stated = f"How much is the {attr} for {key}?", f"the {attr} for {key} is {value}"
+    else:
+        ask, stated = f"What's the {attr} for {key}?", f"the {attr} for {key} is {value}"
+    question = f"{rng.choice(_BARE_OPENERS)} {ask}"
     facts = "; ".join(f"{_humanise(c)}: {v}" for c, v in pairs)
-    answer = (f"The agent gives the correct answer: the {attr} for {key} is {value}. (Source row: {facts}.) It does "
-              f"not give a different figure or invent details.")
+    answer = (f"The agent gives the correct answer: {stated}. (Source row: {facts}.) It does not give a different "
+              f"figure or invent details.")
     return KBQuestion(question, answer, f"If the agent does not give a figure, ask for the exact {attr}.",
                       f"{_humanise(key_column)} {key}")
 

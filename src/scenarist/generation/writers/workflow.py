@@ -10,7 +10,7 @@ from typing import Any
 from ..complications import Complication, by_key
 from ..fields import is_identity_field, is_person_field, same_field
 from ..fixtures import build_fixture
-from ..text import goal_phrase, humanise_identifier, slugify, truncate, verb_base
+from ..text import goal_phrase, humanise_identifier, truncate, verb_base
 from ..types import (
     AgentAnalysis,
     AgentSpec,
@@ -484,9 +484,4 @@ def _join(items: list[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + " and " + items[-1]
-
-
-def category_slug(slot: Slot) -> str:
-    """The category tag generation adds."""
-    return slugify(slot.category)
 
