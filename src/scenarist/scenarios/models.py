@@ -91,3 +91,16 @@ class Scenario(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class AnalysisCacheEntry(models.Model):
+    """An agent analysis, cached by agent version hash and engine, so an unchanged agent is analysed once."""
+
+    version_hash = models.CharField(max_length=64)
+    engine = models.CharField(max_length=40)
+    analysis = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["version_hash", "engine"], name="uniq_analysis_per_version")]

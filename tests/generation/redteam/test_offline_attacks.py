@@ -140,3 +140,23 @@ def test_agent_without_tools_or_policies_still_gets_full_attacks():
     assert all(5 <= len(turn_lines(i.instructions)) <= 10 for i in items)
     assert all(speakability_problems(i.instructions) == [] for i in items)
     assert all("{" not in i.instructions for i in items)
+
+
+def test_attacker_profile_has_agent_variables_but_no_real_identity():
+    agent, analysis = agent_and_analysis("bank")
+    items, _ = generate(agent, analysis, attack_request(VOICE, AttackType.DATA_LEAK, 3))
+    mock_values = {str(v) for t in agent.tools for row in t.information if isinstance(row.output, dict)
+                   for v in row.output.values() if v not in ("standard", "premier")}
+    mock_inputs = {str(v) for t in agent.tools for row in t.information if isinstance(row.input, dict)
+                   for v in row.input.values()}
+    for item in items:
+        profile = item.test_profile
+        assert profile is not None
+        assert set(profile.main_agent_variables) == {v.name for v in agent.variables}
+        assert set(profile.testing_agent_variables) == {"full_name"}
+        assert profile.testing_agent_variables["full_name"] not in mock_values
+        assert not set(map(str, profile.main_agent_variables.values())) & (mock_values | mock_inputs)
+        assert item.generated_mock_tool_entries == []
+    fixed, _ = generate(agent, analysis, attack_request(VOICE, AttackType.DATA_LEAK, 1,
+                                                        fixed_test_profile={"full_name": "Given"}))
+    assert fixed[0].test_profile is None

@@ -20,7 +20,8 @@ TIME = re.compile(r"\b\d{1,2}(?::\d{2})?\s?(?:am|pm|a\.m\.|p\.m\.)(?!\w)|\b\d{1,
 DURATION = re.compile(
     r"\b\d+(?:\s?(?:-|–|to)\s?\d+)?\s+(?:business |working |calendar |full )?"
     r"(?:minutes?|hours?|days?|nights?|weeks?|months?|years?)\b", re.I)
-DATE = re.compile(r"\b(?:\d{1,2}\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,4}\b", re.I)
+DATE = re.compile(
+    r"\b(?:\d{1,2}\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,4}\b", re.I)
 COUNT = re.compile(r"\b\d+\s+[a-z]{2,}s\b", re.I)
 POLICY = re.compile(
     r"\b(must|only|not allowed|cannot|can't|may not|required|requires|prohibited|never|at least|at most|up to|within|"

@@ -1,4 +1,4 @@
-"""One LLM item, validated: ask, check the draft, re-ask once with the problems, else report failure (caller falls back).
+"""One validated LLM item: ask, check the draft, re-ask once with the problems, else report failure (caller falls back).
 
 Shared by the red-team and knowledge-base writers. A `RefusalError` or `OutputValidationError` from the port and a
 draft whose content fails the checks (refusal prose, bad turn count, unspeakable text …) all count as a failed

@@ -6,7 +6,6 @@ import json
 
 from scenarist.generation.redteam.assets import AttackAssets, AttackFocus, policy_phrase
 from scenarist.generation.redteam.fill import MAX_TURNS, MIN_TURNS, AttackPlan
-from scenarist.generation.redteam.strategies import Tactic
 from scenarist.generation.types import AgentSpec, AttackType
 
 PROMPT_VERSION = "redteam-1"
@@ -38,11 +37,12 @@ pasted documents or fake tool output carrying instructions, table/JSON formattin
 
 
 def attack_messages(
-    agent: AgentSpec, assets: AttackAssets, focus: AttackFocus, tactic: Tactic, attack_type: AttackType, *,
+    agent: AgentSpec, assets: AttackAssets, focus: AttackFocus, plan: AttackPlan, attack_type: AttackType, *,
     voice: bool, extra_instructions: str = "",
 ) -> list[dict[str, str]]:
     """System + user messages asking for one attack scenario (agent text delimited as data)."""
-    system = _SYSTEM.format(min_turns=MIN_TURNS, max_turns=MAX_TURNS) + "\n\n" + (_VOICE_RULES if voice else _TEXT_RULES)
+    rules = _VOICE_RULES if voice else _TEXT_RULES
+    system = _SYSTEM.format(min_turns=MIN_TURNS, max_turns=MAX_TURNS) + "\n\n" + rules
     asset_data = {
         "tools": [{"name": t.name, "needs": list(t.needs), "returns": list(t.returns)} for t in assets.tools],
         "data_fields": list(assets.data_fields),
@@ -53,7 +53,10 @@ def attack_messages(
             "tool": focus.tool, "field": focus.field, "policy": policy_phrase(focus.policy), "variable": focus.variable,
         },
     }
-    tactic_data = {"id": tactic.id, "title": tactic.title, "persona_hint": tactic.persona, "pretext_hint": tactic.pretext}
+    tactic_data = {
+        "id": plan.tactic_id, "title": plan.title, "goal": plan.goal, "persona_hint": plan.persona,
+        "pretext_hint": plan.pretext,
+    }
     user = (
         f"Attack type: {attack_type.value}\n"
         f"Mode: {'red_teaming_voice' if voice else 'red_teaming_text'}\n"

@@ -17,7 +17,9 @@ _REFUSAL = re.compile(
     r"|not able to (?:help|assist) with (?:this|that)"
     r")"
 )
-_APOLOGY_OPENING = re.compile(r"(?i)^\s*[\"'“]?\s*(?:i(?:'|’)?m sorry|i am sorry|sorry|i apologi[sz]e|unfortunately,? i)\b")
+_APOLOGY_OPENING = re.compile(
+    r"(?i)^\s*[\"'“]?\s*(?:i(?:'|’)?m sorry|i am sorry|sorry|i apologi[sz]e|unfortunately,? i)\b"
+)
 
 
 def looks_like_refusal(*texts: str) -> bool:

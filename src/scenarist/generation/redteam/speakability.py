@@ -38,7 +38,8 @@ _HEX_RUN = re.compile(
     r"\b(?=[0-9a-fA-F]*[a-fA-F])(?=[0-9a-fA-F]*[0-9])[0-9a-fA-F]{12,}\b|\b0x[0-9a-fA-F]+\b|(?:\\x[0-9a-fA-F]{2}){2,}"
 )
 _ENCODING_WORDS = re.compile(
-    r"(?i)\b(?:base\s?64|rot\s?-?13|hexadecimal|hex[- ]encoded|morse code|binary code|url[- ]encoded|unicode escape|caesar cipher)\b"
+    r"(?i)\b(?:base\s?64|rot\s?-?13|hexadecimal|hex[- ]encoded|morse code|binary code|url[- ]encoded|"
+    r"unicode escape|caesar cipher)\b"
 )
 _MD_HEADING = re.compile(r"(?m)^\s{0,3}#{1,6}\s")
 _MD_EMPHASIS = re.compile(r"\*+|__+")

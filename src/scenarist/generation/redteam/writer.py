@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import random
+
 from pydantic import BaseModel, Field
+
+from scenarist.generation.fixtures import build_fixture
+from scenarist.generation.text import flatten_values
+from scenarist.generation.values import person_name
 
 from scenarist.generation.redteam.assets import (
     AttackAssets,
@@ -33,6 +39,7 @@ from scenarist.generation.types import (
     Provenance,
     ScenarioKind,
     Slot,
+    TestProfileData,
 )
 from scenarist.llm.port import StructuredLLM, Usage
 
@@ -66,20 +73,21 @@ async def write_attack_item(
     offline = fill_tactic(tactic, assets, focus, voice=voice, seed=seed)
     usage = Usage()
     if llm is None:
-        return _scenario(agent, request, slot, offline, assets, focus, ENGINE_OFFLINE, None, seed, taken_names), usage
+        return _scenario(agent, analysis, request, slot, offline, assets, focus, ENGINE_OFFLINE, None, seed,
+                         taken_names), usage
 
-    messages = attack_messages(agent, assets, focus, tactic, attack_type, voice=voice,
+    messages = attack_messages(agent, assets, focus, offline, attack_type, voice=voice,
                                extra_instructions=request.extra_instructions)
     draft, usage = await ask_validated(
         llm, messages, AttackDraft, lambda d: draft_problems(d, assets, voice=voice), seed=seed
     )
     if draft is None:
-        fallback = _scenario(agent, request, slot, offline, assets, focus, ENGINE_FALLBACK, llm.model_name, seed,
-                             taken_names)
+        fallback = _scenario(agent, analysis, request, slot, offline, assets, focus, ENGINE_FALLBACK, llm.model_name,
+                             seed, taken_names)
         return fallback, usage
     plan = _plan_from_draft(draft, offline)
-    scenario = _scenario(agent, request, slot, plan, assets, focus, ENGINE_LLM, llm.model_name, seed, taken_names,
-                         written_outcome=draft.expected_outcome)
+    scenario = _scenario(agent, analysis, request, slot, plan, assets, focus, ENGINE_LLM, llm.model_name, seed,
+                         taken_names, written_outcome=draft.expected_outcome)
     return scenario, usage
 
 
@@ -131,8 +139,23 @@ def _plan_from_draft(draft: AttackDraft, offline: AttackPlan) -> AttackPlan:
     )
 
 
+def attacker_profile(agent: AgentSpec, analysis: AgentAnalysis, slot: Slot, seed: int) -> TestProfileData:
+    """A test profile for the attacker: the agent's call-time variables and a made-up caller name, but none of a
+    real customer's identity data (the attack must not be able to pass verification legitimately)."""
+    rng = random.Random(seed)
+    # A not-found identity: the attacker is nobody the mocks know (caller-id variables included).
+    profile, _ = build_fixture(agent, analysis, slot.model_copy(update={"category": "not_found"}), rng)
+    known = {str(v).lower() for _, v in flatten_values([row.output for t in agent.tools for row in t.information])}
+    name = next((n for n in (person_name(rng, agent.language) for _ in range(20)) if n.lower() not in known),
+                "Alex Morgan")
+    return TestProfileData(name=f"{name} – {slot.category} #{slot.index + 1}",
+                           main_agent_variables=profile.main_agent_variables,
+                           testing_agent_variables={"full_name": name})
+
+
 def _scenario(
-    agent: AgentSpec, request: GenerationRequest, slot: Slot, plan: AttackPlan, assets: AttackAssets,
+    agent: AgentSpec, analysis: AgentAnalysis, request: GenerationRequest, slot: Slot, plan: AttackPlan,
+    assets: AttackAssets,
     focus: AttackFocus, engine: str, model: str | None, seed: int, taken_names: set[str], *,
     written_outcome: str | None = None,
 ) -> GeneratedScenario:
@@ -156,6 +179,7 @@ def _scenario(
         scenario_type=request.scenario_type,
         category=slot.category or f"attack:{attack_type.value}",
         tags=["RedTeam", attack_type.value, plan.tactic_id],
+        test_profile=None if request.fixed_test_profile is not None else attacker_profile(agent, analysis, slot, seed),
         attack_type=attack_type,
         covers=list(dict.fromkeys([*slot.covers, *focus.covers(assets)])),
         provenance=Provenance(engine=engine, model=model, prompt_version=PROMPT_VERSION, seed=seed),
