@@ -10,7 +10,7 @@ from django.db import transaction
 
 from scenarist.generation.pipeline import ScenarioGenerator
 from scenarist.generation.types import ExistingScenario, GeneratedScenario, Plan
-from scenarist.jobs.api import JobContext, JobFailed, register_handler
+from scenarist.jobs.api import JobCancelled, JobContext, JobFailed, LeaseLost, register_handler
 from scenarist.jobs.models import JobItem, JobKind
 from scenarist.llm.port import BudgetExceededError, LLMError, RefusalError
 
@@ -114,7 +114,7 @@ async def _plan(ctx: JobContext, generator: ScenarioGenerator, inputs: Generatio
         plan, usage = await generator.plan(inputs.agent_spec, inputs.request, cached_analysis=cached)
     except LLMError as exc:
         raise JobFailed(f"Could not analyse the agent: {_readable(exc)}") from exc
-    ctx.meter.record(usage)
+    del usage  # the per-job LLM view already recorded every call into ctx.meter
     if cached is None:
         await ctx.db(analysis_cache.put, inputs.agent_spec, generator.engine_name, plan.analysis)
     await ctx.set_result(plan=plan.model_dump(mode="json"))
@@ -149,10 +149,13 @@ async def handle_generate_scenarios(ctx: JobContext) -> None:
             budget_spent.set()
             await ctx.record_failure(slot.index, f"Token budget for this job is spent: {exc}")
             return
-        except (LLMError, ValueError) as exc:
+        except (JobCancelled, LeaseLost):
+            raise
+        except Exception as exc:  # one bad item must not sink the batch; it is reported against its index
+            log.exception("job %s: item %s failed", ctx.job_id, slot.index)
             await ctx.record_failure(slot.index, _readable(exc))
             return
-        ctx.meter.record(usage)
+        del usage  # already in ctx.meter (recorded by the per-job LLM view as each answer arrived)
         async with lock:
             taken_names.add(item.name)
             accepted.append(item)

@@ -38,5 +38,5 @@ def generate_kb(agent: AgentSpec, request: GenerationRequest, llm=None) -> tuple
 
 def asked_question(instructions: str) -> str:
     """The example question quoted in KB instructions."""
-    line = next(line for line in instructions.splitlines() if line.startswith("Ask it in your own words"))
+    line = next(line for line in instructions.splitlines() if line.startswith(("Ask ", "Put your question")))
     return line.split('"', 1)[1].rsplit('"', 1)[0]

@@ -34,12 +34,12 @@ def test_offline_items_ask_in_the_callers_words_and_state_the_answer():
         for number in re.findall(r"\d+", source.quote):
             assert number in item.expected_outcome_prompt  # the answer keeps every figure
         assert item.expected_outcome_prompt.startswith("The agent gives the correct answer")
-        assert item.instructions.startswith("You are an ordinary caller phoning Park Row Dental Receptionist")
+        assert item.instructions.startswith("You are ") and "Park Row Dental Receptionist" in item.instructions
         assert item.scenario_type.value == "knowledge_base" and item.provenance.engine == "offline"
         assert item.scenario_language == agent.language and item.test_profile is None
     for item in out:
         assert item.knowledge_base_sources == [] and item.expected_outcome_prompt == OUT_OF_SCOPE_OUTCOME
-        assert "does not know" in item.instructions
+        assert re.search(r"not know|cannot answer", item.instructions)
     assert len({i.name for i in items}) == 20 and all(len(i.name) <= 80 for i in items)
     assert len({asked_question(i.instructions) for i in items}) >= 18
     assert len({i.knowledge_base_sources[0].quote for i in in_scope}) == len(in_scope)  # no passage twice

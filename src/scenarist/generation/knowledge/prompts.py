@@ -60,19 +60,46 @@ def kb_out_of_scope_messages(agent_name: str, description: str, topic: str) -> l
             {"role": "user", "content": user}]
 
 
+_OPENING = (
+    "You are an ordinary caller phoning {agent} with a question.",
+    "You are calling {agent} because you want to know something.",
+    "You are a member of the public ringing {agent}.",
+)
+_ASK = (
+    "Ask it in your own words, for example: \"{question}\"",
+    "Ask your question naturally, something like: \"{question}\"",
+    "Put your question in your own words, along the lines of: \"{question}\"",
+)
+_OUT_OF_SCOPE_FOLLOW_UPS = (
+    "If the agent says it does not know, ask whether someone can get back to you or where you could find out. If it "
+    "gives a definite answer, ask how it knows that.",
+    "If it cannot answer, ask who could, or whether you can leave your number. If it sounds sure, ask where that "
+    "information comes from.",
+    "Should the agent not know, ask if it can pass the question on. If it answers confidently, ask it to confirm "
+    "that this is definitely right.",
+)
+_PLAIN_CALLER = (
+    "Do not mention documents, files or a knowledge base; you are just a caller who wants to know.",
+    "Speak like a normal caller: never refer to documents or to what the agent has been given.",
+    "Keep it conversational and never mention files, documents or a knowledge base.",
+)
+_HANG_UP = (
+    "Once you have your answer, thank the agent and end the call.",
+    "When your question is answered, say thanks and end the call.",
+    "After you get the answer, say goodbye and end the call.",
+)
+
+
 def render_kb_instructions(agent_name: str, question: str, follow_up: str, *, out_of_scope: bool,
-                           end_call: bool) -> str:
-    """Second-person instructions to the simulated caller: what to ask, in their words, and how to follow up."""
-    lines = [
-        f"You are an ordinary caller phoning {agent_name} with a question.",
-        f"Ask it in your own words, for example: \"{question}\"",
-    ]
-    if out_of_scope:
-        lines.append("If the agent says it does not know, ask whether someone can get back to you or where you could "
-                     "find out. If it gives a definite answer, ask how it knows that.")
-    else:
-        lines.append(follow_up)
-    lines.append("Do not mention documents, files or a knowledge base; you are just a caller who wants to know.")
+                           end_call: bool, variant: int = 0) -> str:
+    """Second-person instructions to the simulated caller: what to ask, in their words, and how to follow up
+    (`variant` picks among equivalent framings so a batch does not share its boilerplate)."""
+    def pick(options: tuple[str, ...], shift: int = 0) -> str:
+        return options[(variant + shift) % len(options)]
+
+    lines = [pick(_OPENING).format(agent=agent_name), pick(_ASK, 1).format(question=question)]
+    lines.append(pick(_OUT_OF_SCOPE_FOLLOW_UPS, 2) if out_of_scope else follow_up)
+    lines.append(pick(_PLAIN_CALLER, 1))
     if end_call:
-        lines.append("Once you have your answer, thank the agent and end the call.")
+        lines.append(pick(_HANG_UP))
     return "\n".join(lines)

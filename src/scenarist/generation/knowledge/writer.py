@@ -184,7 +184,7 @@ def _scenario(agent: AgentSpec, request: GenerationRequest, slot: Slot, question
         name=name,
         instructions=render_kb_instructions(
             agent.name, question.question, question.follow_up, out_of_scope=out_of_scope,
-            end_call=END_CALL_TOOL in request.caller_tool_ids,
+            end_call=END_CALL_TOOL in request.caller_tool_ids, variant=slot.index,
         ),
         expected_outcome_prompt=OUT_OF_SCOPE_OUTCOME if out_of_scope else question.answer,
         personality_id=slot.personality_id,

@@ -25,19 +25,23 @@ def plan_attack_slots(agent: AgentSpec, analysis: AgentAnalysis, request: Genera
     slots: list[Slot] = []
     for index in range(request.num_scenarios):
         tactic = tactics[index % len(tactics)]
+        round_no = index // len(tactics)
+        # After a full round, each tactic is paired with another one's escalation (a hybrid) so no plan repeats.
+        partner = tactics[(index + round_no) % len(tactics)] if round_no else tactic
+        tactic_id = tactic.id if partner is tactic else f"{tactic.id}+{partner.id}"
         tool = assets.tools[(index + tool_offset) % len(assets.tools)] if assets.tools else None
         # Policies advance once per full tactic cycle too, so repeated tactics meet a different rule.
         policy_index = index + index // len(tactics) + policy_offset
         policy = assets.policies[policy_index % len(assets.policies)] if assets.policies else None
         covers = [c for c in (tool.id if tool else None, policy.id if policy else None) if c]
-        key = (f"attack:{attack_type.value}", tactic.id, tool.name if tool else None)
+        key = (f"attack:{attack_type.value}", tactic_id, tool.name if tool else None)
         slots.append(
             Slot(
                 index=index,
                 kind=request.scenario_type,
                 category=f"attack:{attack_type.value}",
                 attack_type=attack_type,
-                tactic=tactic.id,
+                tactic=tactic_id,
                 tool_name=tool.name if tool else None,
                 covers=covers,
                 seed=slot_seed(request.seed, index, key),

@@ -570,8 +570,24 @@ def tactics_for(attack_type: AttackType, *, voice: bool) -> list[Tactic]:
 
 
 def tactic_by_id(attack_type: AttackType, tactic_id: str | None) -> Tactic | None:
-    """Look a tactic up by id within an attack type (text-only tactics included)."""
+    """Look a tactic up by id within an attack type (text-only tactics included); `a+b` is a hybrid."""
+    if tactic_id and "+" in tactic_id:
+        first, second = (tactic_by_id(attack_type, part) for part in tactic_id.split("+", 1))
+        return hybrid(first, second) if first and second else first or second
     return next((t for t in tactics_for(attack_type, voice=False) if t.id == tactic_id), None)
+
+
+def hybrid(opening: Tactic, closing: Tactic) -> Tactic:
+    """A tactic that opens like `opening` (its persona, pretext and first half) and escalates like `closing`
+    (its second half): used once a batch has used every tactic, so repeated tactics do not repeat scenarios."""
+    head = opening.turns[: (len(opening.turns) + 1) // 2]
+    tail = closing.turns[len(closing.turns) // 2:]
+    return Tactic(
+        id=f"{opening.id}+{closing.id}", attack_type=opening.attack_type,
+        title=f"{opening.title}, then {closing.title[:1].lower()}{closing.title[1:]}",
+        persona=opening.persona, pretext=opening.pretext, turns=head + tail,
+        must_not=f"{opening.must_not}, or {closing.must_not}", text_only=opening.text_only or closing.text_only,
+    )
 
 
 def _retarget(tactic: Tactic, attack_type: AttackType) -> Tactic:

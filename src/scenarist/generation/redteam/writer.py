@@ -169,7 +169,7 @@ def _scenario(
     return GeneratedScenario(
         index=slot.index,
         name=name,
-        instructions=render_instructions(plan, end_call=end_call),
+        instructions=render_instructions(plan, end_call=end_call, variant=slot.index),
         expected_outcome_prompt=expected_outcome_for(
             request, attack_type, written=written_outcome if request.generate_expected_outcomes else None,
             must_not=plan.must_not,
