@@ -13,32 +13,9 @@ from scenarist.generation.llm_prompts import PROMPT_VERSION
 from scenarist.generation.pipeline import ScenarioGenerator, generate
 from scenarist.llm.client import OpenAICompatibleLLM
 from tests.generation.helpers import agent_for, request_for
+from tests.generation.responders import SCRIPTED_INTENT, _user_text, good_responder
 from tests.llm.helpers import fast_config
 from tests.llm_sim import LLMSimulator, SimConfig
-
-SCRIPTED_INTENT = "Report suspected fraud on the card"
-
-
-def _user_text(body: dict) -> str:
-    return "\n".join(m["content"] for m in body["messages"] if m["role"] == "user")
-
-
-def good_responder(body: dict):
-    """Scripts a valid analysis (one extra intent) and valid item drafts built on the reference draft."""
-    text = _user_text(body)
-    if "<reference_draft>" not in text:
-        return {"domain": "card services", "speaks_first": False, "identity_fields": ["postcode"],
-                "intents": [{"name": SCRIPTED_INTENT, "steps": ["Ask what looks suspicious"],
-                             "tools": ["freeze_card", "not_a_tool"]}],
-                "policies": [{"text": "Never confirm a PIN or passcode over the phone.", "kind": "guardrail"}]}
-    draft = text.split("<reference_draft>\n", 1)[1].split("\n</reference_draft>", 1)[0]
-    slot = json.loads(text.split("<slot>\n", 1)[1].split("\n</slot>", 1)[0])
-    opener, rest = draft.split("\n", 1)
-    instructions = f"{opener} You have rehearsed what you want to say before calling.\n{rest}"
-    return {"name": f"{slot['caller_goal'].capitalize()} ({slot['category'].replace('_', ' ')})",
-            "instructions": instructions,
-            "expected_outcome": f"- The agent helps the caller {slot['caller_goal']}."}
-
 
 @pytest.fixture(scope="module")
 def sim():

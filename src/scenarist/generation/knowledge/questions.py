@@ -20,6 +20,8 @@ _SUBJECT_STOP = re.compile(
 _PRONOUNS = {"i", "you", "we", "it", "this", "that", "they", "these", "those", "there", "he", "she", "my", "your"}
 _OBJECT_AFTER = {"to", "for", "with", "call", "contact", "email", "text", "send", "give", "tell", "help", "let", "ask",
                  "remind", "charge", "bill", "refund", "notify", "invite", "offer", "allow", "from", "about", "thank"}
+_CLAUSE_OPENERS = {"after", "before", "when", "if", "for", "during", "until", "unless", "once", "while", "in", "on",
+                   "at", "by", "to", "with", "from", "as", "because", "since", "although", "however"}
 _OPENERS = ("Hi, quick question about {topic}.", "Hello, I was wondering about {topic}.",
             "Hi there, I have a question about {topic}.", "Good morning, I'm calling about {topic}.")
 _BARE_OPENERS = ("Hi, quick question.", "Hello, I was hoping you could help me.", "Hi there.")
@@ -125,12 +127,14 @@ def _question_for(candidate: Candidate, flat: str, topic: str, figure: str | Non
         goal = _goal_from_heading(candidate.subheading)
         question = f"How do I {goal}?" if goal else f"What do I need to do for {topic}?"
         return f"{opener} {question}", "If the agent skips a step, ask what you need to do first."
+    # The sentence's own subject is more specific than the section heading ("children under 18").
+    focus = _subject(caller) or topic
     if candidate.kind == "policy":
-        question = rng.choice((f"What's your policy on {topic}?", f"Are there any rules I should know about {topic}?",
-                               f"Is there anything I need to know about {topic} before I go ahead?"))
+        question = rng.choice((f"What's your policy on {focus}?", f"Are there any rules I should know about {focus}?",
+                               f"Is there anything I need to know about {focus} before I go ahead?"))
         return f"{opener} {question}", "Ask whether there are any exceptions or conditions."
-    question = rng.choice((f"What can you tell me about {topic}?", f"Can you tell me how {topic} works?"))
-    return f"{opener} {question}", f"Ask one natural follow-up question about {topic}."
+    question = rng.choice((f"What can you tell me about {focus}?", f"Can you tell me how {focus} works?"))
+    return f"{opener} {question}", f"Ask one natural follow-up question about {focus}."
 
 
 def _echo_question(caller: str, kind: str) -> str | None:
@@ -211,6 +215,8 @@ def _agent_voice(flat: str) -> str:
 def _subject(caller_sentence: str) -> str | None:
     """Words before the sentence's first verb ('Standard delivery takes …' → 'standard delivery')."""
     words = caller_sentence.split()
+    if not words or words[0].lower().strip(",") in _CLAUSE_OPENERS:
+        return None  # "After three missed appointments, …" opens with a clause, not a subject
     subject: list[str] = []
     for word in words[:8]:
         bare = word.strip(",;:()\"'").lower()

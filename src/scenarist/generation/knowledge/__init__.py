@@ -1,0 +1,1 @@
+"""Knowledge-base scenarios: KB passage selection, out-of-scope topics, question writing (offline and LLM)."""

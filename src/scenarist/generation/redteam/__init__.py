@@ -1,0 +1,1 @@
+"""Red-teaming scenarios: strategy library, asset targeting, speakability check, attack writing (offline and LLM)."""
