@@ -12,8 +12,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import json
 import os
+import signal
+import socket
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -61,6 +67,42 @@ def sequential_rounds(calls) -> int:
     return max(depth, default=0)
 
 
+@contextlib.contextmanager
+def simulator_process(latency: float, responder: str | None):
+    """The simulator as its own process (so it does not share our GIL); yields (base_url, read_log)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    log_path = Path(tempfile.mkdtemp()) / "calls.jsonl"
+    cmd = [sys.executable, "-m", "tests.llm_sim", "--port", str(port), "--latency", str(latency),
+           "--call-log", str(log_path)] + (["--responder", responder] if responder else [])
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 20
+    while time.time() < deadline:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                break
+        time.sleep(0.05)
+
+    def read_log() -> list[dict]:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=20)
+        return [json.loads(line) for line in log_path.read_text().splitlines()]
+
+    try:
+        yield f"http://127.0.0.1:{port}/v1", read_log
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+
+
+class _Endpoint:
+    """Just enough of LLMSimulator for llm_for()."""
+
+    def __init__(self, base_url: str):
+        self.base_url = base_url
+
+
 def llm_for(sim: LLMSimulator, n: int) -> OpenAICompatibleLLM:
     """A client whose caps do not throttle a batch of n."""
     config = LLMConfig.from_env({
@@ -82,19 +124,18 @@ def main() -> int:
     print("# model: 'scripted' = a well-behaved model (valid drafts); 'random' = schema-valid random strings,")
     print("#        which fail the item checks and are re-asked (worst case, shows the rewrite cost)")
     print(f"{'model':>9} {'n':>5} {'wall_s':>8} {'rounds':>7} {'critical_s':>11} {'ratio':>6} {'calls':>6}")
+    responder = "tests.generation.responders:good_responder"
     for model, n in [("scripted", n) for n in sizes] + [("random", sizes[-1])]:
-        with LLMSimulator(SimConfig(latency_s=args.latency, tokens_per_s=0, max_concurrency=n + 8, seed=1)) as sim:
-            if model == "scripted":
-                sim.set_responder(good_responder)
-            generator = ScenarioGenerator(llm_for(sim, n), seed=1)
+        with simulator_process(args.latency, responder if model == "scripted" else None) as (base_url, read_log):
+            generator = ScenarioGenerator(llm_for(_Endpoint(base_url), n), seed=1)
             t0 = time.perf_counter()
             written, usage = asyncio.run(run_batch(generator, agent, n))
             wall = time.perf_counter() - t0
-            calls = [{"start": c.started_at, "end": c.ended_at} for c in sim.calls if c.ended_at]
-            rounds = sequential_rounds(calls)
-            critical = args.latency * 2  # the design's chain: one plan round, one parallel item round
-            print(f"{model:>9} {n:>5} {wall:>8.2f} {rounds:>7} {critical:>11.2f} {wall / critical:>6.2f} {len(calls):>6}"
-                  f"   ({written} written)")
+            calls = [{"start": c["started_at"], "end": c["ended_at"]} for c in read_log() if c["ended_at"]]
+        rounds = sequential_rounds(calls)
+        critical = args.latency * 2  # the design's chain: one plan round, one parallel item round
+        print(f"{model:>9} {n:>5} {wall:>8.2f} {rounds:>7} {critical:>11.2f} {wall / critical:>6.2f} {len(calls):>6}"
+              f"   ({written} written)")
 
     long_agent = long_prompt_variant(ALL_AGENTS["bank"]())
     n = 20
