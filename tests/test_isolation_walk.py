@@ -33,7 +33,7 @@ def _routes():
         if not route.startswith(("test_framework/", "user/")) or "format" in route:
             continue
         actions = getattr(cb, "actions", None)
-        methods = list(actions) if actions else [m for m in METHODS if hasattr(getattr(cb, "view_class", None), m)]
+        methods = [m for m in actions if m in METHODS] if actions else [m for m in METHODS if hasattr(getattr(cb, "view_class", None), m)]
         yield route.replace("^", "").replace("$", ""), methods
 
 

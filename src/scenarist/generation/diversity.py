@@ -21,13 +21,26 @@ SHINGLE_SIZE = 3
 _TOKEN = re.compile(r"\{\{[^}]+\}\}|[a-z0-9]+(?:'[a-z]+)?")
 
 
+class ShingleVector(Counter):
+    """A shingle term-frequency vector that carries its Euclidean norm (computed once, not per comparison)."""
+
+    norm: float = 0.0
+
+
 @lru_cache(maxsize=8192)
-def shingles(text: str, size: int = SHINGLE_SIZE) -> Counter:
+def shingles(text: str, size: int = SHINGLE_SIZE) -> ShingleVector:
     """Term-frequency vector of word n-grams (cached; callers must not mutate the result)."""
     tokens = _TOKEN.findall(text.lower())
     if len(tokens) < size:
-        return Counter([" ".join(tokens)]) if tokens else Counter()
-    return Counter(" ".join(tokens[i:i + size]) for i in range(len(tokens) - size + 1))
+        vector = ShingleVector([" ".join(tokens)]) if tokens else ShingleVector()
+    else:
+        vector = ShingleVector(" ".join(tokens[i:i + size]) for i in range(len(tokens) - size + 1))
+    vector.norm = _norm(vector)
+    return vector
+
+
+def _norm(vector: Counter) -> float:
+    return math.sqrt(sum(c * c for c in vector.values()))
 
 
 def cosine(a: Counter, b: Counter) -> float:
@@ -35,8 +48,10 @@ def cosine(a: Counter, b: Counter) -> float:
     if not a or not b:
         return 0.0
     small, large = (a, b) if len(a) < len(b) else (b, a)
-    dot = sum(count * large.get(key, 0) for key, count in small.items())
-    norm = math.sqrt(sum(c * c for c in a.values())) * math.sqrt(sum(c * c for c in b.values()))
+    dot = sum(count * large[key] for key, count in small.items() if key in large)
+    if not dot:
+        return 0.0
+    norm = (getattr(a, "norm", 0.0) or _norm(a)) * (getattr(b, "norm", 0.0) or _norm(b))
     return dot / norm if norm else 0.0
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .text import split_identifier
 
@@ -37,6 +38,7 @@ PHRASE_FIELDS: list[tuple[re.Pattern[str], str]] = [
 ]
 
 
+@lru_cache(maxsize=4096)  # pure, and called per key per slot: memoised for generation speed
 def _snake(name: str) -> str:
     """snake_case form of a field name."""
     return "_".join(split_identifier(name))
@@ -77,6 +79,7 @@ _PERSON_PREFIXES = {"caller", "customer", "patient", "client", "member", "user",
                     "account_holder", "guest", "passenger"}
 
 
+@lru_cache(maxsize=4096)
 def canonical_field(name: str) -> str:
     """Canonical meaning of a field name: `dob`/`birth_date` → date_of_birth, `caller_phone` → phone, …"""
     snake = _snake(name)
