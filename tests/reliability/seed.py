@@ -49,8 +49,8 @@ def seed_rows(project, mark: str = MARK) -> SeededRows:
     profile, _ = TestProfile.objects.get_or_create(project=project, agent=agent, name=f"{mark} profile",
                                                    defaults={"information": {"x": mark}})
     Folder.objects.get_or_create(project=project, path="alpha", defaults={"name": "alpha"})
-    scenario, _ = Scenario.objects.get_or_create(project=project, agent=agent, name=f"{mark} scenario",
-                                                 defaults={"instructions": mark, "folder_path": "alpha"})
+    scenario, _ = Scenario.objects.get_or_create(project=project, agent=agent, name=f"{mark} scenario", defaults={
+        "instructions": mark, "folder_path": "alpha", "personality": personality, "scenario_language": "en"})
     return SeededRows(
         agent_id=agent.pk, tool_name=tool.name, var_id=var.pk, file_id=kb.pk,
         by_resource={"aiagents": agent.pk, "personalities": personality.pk, "phone-numbers": phone.pk,

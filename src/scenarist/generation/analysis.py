@@ -36,6 +36,7 @@ _META_TITLE = re.compile(r"\b(role|identity|who you are|about you|persona|person
 _CONTAINER_TITLE = re.compile(r"\b(workflows?|tasks?|capabilities|services|what you (?:can )?do|responsibilities|"
                               r"call flows?|use cases|procedures|intents|scenarios)\b", re.I)
 _VERIFY_TITLE = re.compile(r"\b(verif\w*|identity|authenticat\w*|security check)\b", re.I)
+_IDENTIFY_STEP = re.compile(r"^(identify|look up|find|confirm)\s+(the\s+)?(caller|patient|customer|member|client|user)\b", re.I)
 _STYLE_TITLE = re.compile(r"\b(role|who you are|about you|persona|personality|tone|style|voice|greeting)\b", re.I)
 _INFO_TITLE = re.compile(r"\b(information|info|faqs?|hours|location|prices|pricing|about us|contact)\b", re.I)
 _POLICY_WORDS = re.compile(r"\b(never|must|only|do not|don't|always|verify|cannot|can't|not allowed|under no "
@@ -221,6 +222,52 @@ def _intent_from(title: str, steps: list[str], body: str, kind_hint: str | None 
     )
 
 
+ITEM_TITLE_MAX_WORDS = 8
+_TOOL_TAIL = re.compile(r"\s+(?:with|using|via|through|by calling|and call)\s+[a-z]+_[a-z0-9_]+\b.*$", re.I)
+
+
+def _item_title_and_steps(item: str) -> tuple[str, list[str]]:
+    """Split a list item into a short intent title and its steps.
+
+    'Identify the patient: ask for their name, then call `lookup_patient`.' → ('Identify the patient', [...]);
+    'Book appointments with `book_appointment` (cleaning, …). Offer two slots.' → ('Book appointments', [...]).
+    """
+    text = " ".join(item.split())
+    head, colon, rest = text.partition(":")
+    if not colon or len(head.split()) > ITEM_TITLE_MAX_WORDS:
+        parts = sentences(text) or [text]
+        head, rest = parts[0], " ".join(parts[1:])
+    head = re.sub(r"\s*\([^)]*\)", "", head).replace("`", "")
+    head = _TOOL_TAIL.sub("", head).strip(" .;,")
+    words = head.split()
+    if len(words) > ITEM_TITLE_MAX_WORDS:
+        head = " ".join(words[:ITEM_TITLE_MAX_WORDS])
+    steps = sentences(rest) if rest.strip() else []
+    return head or truncate(text, 60), steps or [text]
+
+
+def _intents_from_items(items: list[str]) -> list[Intent]:
+    """Intents from the list items of a container section; verification steps are not caller goals."""
+    intents = []
+    for item in items:
+        title, steps = _item_title_and_steps(item)
+        if not _VERIFY_TITLE.search(title) and not _IDENTIFY_STEP.match(title):
+            intents.append(_intent_from(title, steps, item))
+    return intents
+
+
+def _verification_items(roots: list[Section]) -> list[str]:
+    """List items of container sections that describe identifying/verifying the caller."""
+    found = []
+    for section in walk(roots):
+        if _classify(section) == "container":
+            for item in section.items:
+                title, _ = _item_title_and_steps(item)
+                if _VERIFY_TITLE.search(title) or _IDENTIFY_STEP.match(title):
+                    found.append(item)
+    return found
+
+
 def _intents_from_sections(roots: list[Section]) -> list[Intent]:
     """Leaf sections that describe a workflow become intents; containers contribute their children or bullets."""
     intents: list[Intent] = []
@@ -230,10 +277,10 @@ def _intents_from_sections(roots: list[Section]) -> list[Intent]:
             continue
         if section.children:
             if kind == "container" and not any(_classify(c) in ("intent", "info") for c in section.children):
-                intents.extend(_intent_from(item, [], item) for item in section.items)
+                intents.extend(_intents_from_items(section.items))
             continue
         if kind == "container":
-            intents.extend(_intent_from(item, [], item) for item in section.items)
+            intents.extend(_intents_from_items(section.items))
             continue
         if kind == "info":
             if section.items or section.text:
@@ -302,7 +349,8 @@ def _map_tools_to_intents(intents: list[Intent], tools: list[ToolSpec]) -> None:
 
 def _attach_verification_tools(intents: list[Intent], roots: list[Section], tools: list[ToolSpec]) -> None:
     """Tools named in a verification section are a first step of every transactional intent."""
-    verification_text = "\n".join(s.full_text() for s in walk(roots) if _VERIFY_TITLE.search(s.title))
+    verification_text = "\n".join([s.full_text() for s in walk(roots) if _VERIFY_TITLE.search(s.title)]
+                                  + _verification_items(roots))
     if not verification_text:
         return
     for tool in tools:

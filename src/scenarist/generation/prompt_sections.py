@@ -26,11 +26,17 @@ class Section:
     @property
     def items(self) -> list[str]:
         """Bullet / numbered items of the body (cleaned)."""
-        out = []
+        out: list[str] = []
+        open_item = False
         for line in self.lines:
             match = _BULLET.match(line)
             if match:
                 out.append(match.group(1).strip())
+                open_item = True
+            elif open_item and line.startswith((" ", "\t")) and line.strip():
+                out[-1] += " " + line.strip()  # an item wrapped onto an indented continuation line
+            else:
+                open_item = False
         return out
 
     @property

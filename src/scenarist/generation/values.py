@@ -103,7 +103,9 @@ def organisation_name(agent_name: str, description: str = "") -> str:
     match = re.search(r"\b(?:of|at|for)\s+((?:[A-Z][\w&'’-]+)(?:\s+[A-Z][\w&'’-]+){0,3})", head)
     if match and match.group(1).lower() not in ("the", "a", "you"):
         return match.group(1)
-    cleaned = " ".join(_ROLE_WORDS.sub(" ", agent_name).split())
+    # "Bright Smile Dental — front desk": the organisation is the segment before a dash/pipe separator.
+    first_segment = re.split(r"\s+[—–|-]\s+", agent_name, maxsplit=1)[0]
+    cleaned = " ".join(_ROLE_WORDS.sub(" ", first_segment).split())
     return cleaned or agent_name
 
 

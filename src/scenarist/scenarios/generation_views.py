@@ -109,6 +109,7 @@ class GenerateCancelView(APIView):
         responses={200: OpenApiTypes.OBJECT},
     )
     def post(self, request):
-        job = find_job(request, request.data.get("progress_id"), JobKind.GENERATE_SCENARIOS)
+        data = request.data if hasattr(request.data, "get") else {}  # a JSON array body has no fields
+        job = find_job(request, data.get("progress_id"), JobKind.GENERATE_SCENARIOS)
         job = request_cancel(job)
         return Response({"progress_id": str(job.progress_id), "status": job.status})

@@ -189,9 +189,9 @@ class ScenarioSerializer(serializers.ModelSerializer):
 
     agent = ProjectScopedPrimaryKeyRelatedField(queryset=Agent.objects.all())
     personality = ProjectScopedPrimaryKeyRelatedField(
-        queryset=Personality.objects.all(), scope=_visible_personalities, required=False
-    )
-    personality_name = serializers.CharField(source="personality.name", read_only=True, default=None)
+        queryset=Personality.objects.all(), scope=_visible_personalities, required=False, allow_null=True
+    )  # null on read once the personality was deleted; null on write = the default personality
+    personality_name = serializers.CharField(source="personality.name", read_only=True, default=None, allow_null=True)
     first_message = serializers.CharField(max_length=1000, allow_blank=True, required=False, trim_whitespace=False)
     scenario_language = serializers.ChoiceField(choices=LANGUAGE_CODES, required=False)
     scenario_type = serializers.ChoiceField(choices=ScenarioType.choices, required=False)
@@ -275,6 +275,8 @@ class ScenarioSerializer(serializers.ModelSerializer):
                 raise serializers.ValidationError(
                     {"knowledge_base_sources": [f"Unknown knowledge-base file id(s) for this agent: {unknown}."]}
                 )
+        if "personality" in attrs and attrs["personality"] is None:
+            attrs["personality"] = default_personality(self.context["project"])
         if self.instance is None:
             attrs.setdefault("personality", default_personality(self.context["project"]))
             attrs.setdefault("scenario_language", agent.language)
