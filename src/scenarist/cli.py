@@ -107,6 +107,10 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--no-reaper", action="store_true", help="(worker) do not run the periodic reaper")
         p.add_argument("--migrate", action="store_true", help="(web) apply migrations before serving")
         p.set_defaults(func=cmd_server)
+
+    from scenarist.cli_client import register_client_commands  # client commands: HTTP only, no Django
+
+    register_client_commands(parser, sub)
     return parser
 
 

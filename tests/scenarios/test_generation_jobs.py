@@ -96,6 +96,10 @@ def test_second_batch_avoids_the_first_and_reuses_the_cached_analysis(job_queue,
     names = [s["name"] for s in first["scenarios_list"] + second["scenarios_list"]]
     assert len(set(names)) == 10, names
     assert second["diversity"]["near_duplicates"] == 0
+    from scenarist.catalog.services import default_personality
+
+    default = default_personality(project).pk
+    assert {s["personality"] for s in first["scenarios_list"] + second["scenarios_list"]} == {default}
     from scenarist.scenarios.models import AnalysisCacheEntry
 
     assert AnalysisCacheEntry.objects.count() == 1

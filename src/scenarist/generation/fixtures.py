@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import copy
 import random
+import re
+from dataclasses import dataclass
 from typing import Any
 
 from .fields import is_identity_field, is_person_field, same_field
-from .text import flatten_values, leaf_key, normalise_value, split_identifier
-from .types import AgentAnalysis, AgentSpec, MockRow, MockToolEntry, Slot, TestProfileData, ToolSpec
+from .text import content_stems, flatten_values, leaf_key, normalise_value, split_identifier
+from .types import AgentAnalysis, AgentSpec, Intent, MockRow, MockToolEntry, Slot, TestProfileData, ToolSpec
 from .values import person_name, value_for
 
 NOT_FOUND_OUTPUT = {"error": "not_found"}
@@ -21,11 +23,12 @@ def build_fixture(agent: AgentSpec, analysis: AgentAnalysis, slot: Slot,
                   rng: random.Random) -> tuple[TestProfileData, list[MockToolEntry]]:
     """(test profile, expected tool calls) for one slot; identities copied from or absent from the mock rows."""
     tools = {tool.name: tool for tool in agent.tools}
-    relevant = [tools[name] for name in _relevant_tool_names(analysis, slot) if name in tools]
+    branch = choose_branch(agent, analysis, slot)
+    relevant = [tools[name] for name in _relevant_tool_names(analysis, slot, branch) if name in tools]
     if slot.category == "not_found":
         known, entries = _not_found_identity(agent, analysis, slot, relevant, rng)
     else:
-        known, entries = _real_identity(analysis, slot, relevant, rng)
+        known, entries = _real_identity(analysis, slot, relevant, rng, _topic_stems(analysis, slot))
         _complete_identity(known, analysis, agent.tools)
     testing = _testing_variables(agent, analysis, slot, known, rng)
     main = main_agent_variables(agent, analysis, known, testing, rng)
@@ -73,13 +76,80 @@ def not_found_output(tool: ToolSpec) -> Any:
 
 
 def _positive_rows(tool: ToolSpec) -> list[MockRow]:
-    return [row for row in tool.information if not is_not_found_output(row.output)]
+    """Rows that return something: not a not-found answer, and not an empty result (`{"appointments": []}`)."""
+    return [row for row in tool.information if not is_not_found_output(row.output) and not _empty_result(row.output)]
 
 
-def _relevant_tool_names(analysis: AgentAnalysis, slot: Slot) -> list[str]:
+def _empty_result(output: Any) -> bool:
+    return isinstance(output, dict) and bool(output) and all(v in ([], {}, None, "") for v in output.values())
+
+
+# ---------------------------------------------------------------- branches ("reschedule or cancel")
+
+
+@dataclass(frozen=True)
+class Branch:
+    """One alternative of an intent that offers several ('To move it, …' / 'To cancel, …'), with its tools."""
+
+    verb: str
+    tools: tuple[str, ...]
+
+
+_BRANCH_STEP = re.compile(r"^\s*(?:to|if (?:the \w+ |they |you )?wants? to)\s+([a-z]+)\b", re.I)
+
+
+def intent_branches(intent: Intent) -> list[Branch]:
+    """The alternatives an intent's steps spell out, each with the shared tools plus its own (in call order)."""
+    mentioned = {tool: min((i for i, step in enumerate(intent.steps) if tool in step), default=-1)
+                 for tool in intent.tools}
+    own: dict[str, list[str]] = {}
+    for step in intent.steps:
+        match = _BRANCH_STEP.match(step)
+        tools_here = [t for t in intent.tools if t in step]
+        if match and tools_here:
+            own.setdefault(match.group(1).lower(), []).extend(tools_here)
+    if len(own) < 2:
+        return []
+    specific = {t for tools in own.values() for t in tools}
+    shared = [t for t in intent.tools if t not in specific]
+    order = sorted(intent.tools, key=lambda t: (mentioned[t] >= 0, mentioned[t]))  # unmentioned (verification) first
+    return [Branch(verb, tuple(t for t in order if t in shared or t in tools)) for verb, tools in own.items()]
+
+
+def choose_branch(agent: AgentSpec, analysis: AgentAnalysis, slot: Slot) -> Branch | None:
+    """The alternative this slot plays out: the one its complication or failing tool needs, else one whose mock
+    rows link into a single consistent story (chosen by seed among equals)."""
+    intent = next((i for i in analysis.intents if i.id == slot.intent_id), None)
+    branches = intent_branches(intent) if intent else []
+    if not branches:
+        return None
+    complication = (slot.complication or "").split("#")[0]
+    if complication == "cancel_or_move":
+        moving = [b for b in branches if not b.verb.startswith("cancel")]
+        return moving[0] if moving else branches[0]
+    if slot.tool_name and slot.category == "tool_failure":
+        owning = [b for b in branches if slot.tool_name in b.tools]
+        if owning and len(owning) < len(branches):
+            return owning[slot.seed % len(owning)]
+    tools = {tool.name: tool for tool in agent.tools}
+    scored = [(_best_links([tools[n] for n in b.tools if n in tools], slot), b) for b in branches]
+    best = max(score for score, _ in scored)
+    pool = [b for score, b in scored if score == best]
+    return pool[slot.seed % len(pool)]
+
+
+def _best_links(relevant: list[ToolSpec], slot: Slot) -> int:
+    """How many tools the best anchor row links into one story (for comparing branches)."""
+    anchor_tool = next((t for t in relevant if _positive_rows(t)), None)
+    if anchor_tool is None:
+        return 0
+    return max(_link_chain(anchor_tool, row, relevant, random.Random(slot.seed))[2] for row in _positive_rows(anchor_tool))
+
+
+def _relevant_tool_names(analysis: AgentAnalysis, slot: Slot, branch: Branch | None = None) -> list[str]:
     """Tools this slot's conversation should call, in order."""
     intent = next((i for i in analysis.intents if i.id == slot.intent_id), None)
-    names = list(intent.tools) if intent else []
+    names = list(branch.tools) if branch else list(intent.tools) if intent else []
     if slot.tool_name and slot.tool_name not in names:
         names.append(slot.tool_name)
     if slot.category == "not_found" and slot.tool_name:
@@ -105,20 +175,30 @@ def _flat(value: Any) -> dict[str, Any]:
 # ---------------------------------------------------------------- real identities
 
 
-def _real_identity(analysis: AgentAnalysis, slot: Slot, relevant: list[ToolSpec],
-                   rng: random.Random) -> tuple[dict[str, Any], list[MockToolEntry]]:
-    """Anchor on a real mock row, then chain rows of the other tools that share values with what is known."""
+def _topic_stems(analysis: AgentAnalysis, slot: Slot) -> set[str]:
+    """Content words of the slot's intent (name and steps): which unlinked mock rows fit the story best."""
+    intent = next((i for i in analysis.intents if i.id == slot.intent_id), None)
+    return content_stems(f"{intent.name} {intent.description} {' '.join(intent.steps)}") if intent else set()
+
+
+def _real_identity(analysis: AgentAnalysis, slot: Slot, relevant: list[ToolSpec], rng: random.Random,
+                   topic: set[str] | None = None) -> tuple[dict[str, Any], list[MockToolEntry]]:
+    """Anchor on a real mock row, then chain rows of the other tools that share values with what is known.
+
+    Only anchors whose rows link the most tools are used: a less-linked anchor would pair one record with
+    another record's details (one order's refund on a different order).
+    """
     anchor_tool = next((t for t in relevant if _positive_rows(t) and _has_identity(t, analysis)), None) or next(
         (t for t in relevant if _positive_rows(t)), None)
     if anchor_tool is None:
-        return _link_chain(None, None, relevant, random.Random(slot.seed))[:2] if relevant else ({}, [])
+        return _link_chain(None, None, relevant, random.Random(slot.seed), topic)[:2] if relevant else ({}, [])
     rows = _positive_rows(anchor_tool)
-    # Prefer anchors whose rows chain into the other tools' rows (consistent story), but keep some variety.
-    scored = [(_link_chain(anchor_tool, row, relevant, random.Random(slot.seed))[2], i) for i, row in enumerate(rows)]
+    scored = [(_link_chain(anchor_tool, row, relevant, random.Random(slot.seed), topic)[2], i)
+              for i, row in enumerate(rows)]
     best = max(score for score, _ in scored)
-    pool = [rows[i] for score, i in scored if score >= best - 1]
+    pool = [rows[i] for score, i in scored if score == best]
     anchor = pool[(rng.randrange(len(pool)) + _variation(slot)) % len(pool)]
-    known, entries, _ = _link_chain(anchor_tool, anchor, relevant, rng)
+    known, entries, _ = _link_chain(anchor_tool, anchor, relevant, rng, topic)
     if slot.category == "tool_failure":
         for entry in entries:
             if entry.tool_name == slot.tool_name:
@@ -127,14 +207,20 @@ def _real_identity(analysis: AgentAnalysis, slot: Slot, relevant: list[ToolSpec]
 
 
 def _link_chain(anchor_tool: ToolSpec | None, anchor: MockRow | None, relevant: list[ToolSpec],
-                rng: random.Random) -> tuple[dict[str, Any], list[MockToolEntry], int]:
-    """(known values, entries in call order, number of tools linked by a shared value) for one anchor row."""
+                rng: random.Random, topic: set[str] | None = None) -> tuple[dict[str, Any], list[MockToolEntry], int]:
+    """(known values, entries in call order, number of tools linked by a shared value) for one anchor row.
+
+    A row links when its input shares a value with the story so far and names no other record (an id field whose
+    value differs from the one already known); other tools get a substituted copy of their best-fitting row.
+    """
     known: dict[str, Any] = {}
+    lists: dict[str, list[Any]] = {}
     chosen: dict[str, MockToolEntry] = {}
     links = 0
     if anchor_tool is not None and anchor is not None:
         known.update(_flat(anchor.input))
         known.update({k: v for k, v in _flat(anchor.output).items() if k not in known})
+        _remember_lists(lists, anchor.input, anchor.output)
         chosen[anchor_tool.name] = _entry(anchor_tool, anchor.input, anchor.output)
     remaining = [t for t in relevant if t.name not in chosen]
     while remaining:
@@ -142,7 +228,10 @@ def _link_chain(anchor_tool: ToolSpec | None, anchor: MockRow | None, relevant: 
         best: tuple[int, int, ToolSpec, MockRow] | None = None
         for order, tool in enumerate(remaining):
             for row in _positive_rows(tool):
-                score = len({normalise_value(v) for v in _flat(row.input).values()} & known_norm)
+                row_input = _flat(row.input)
+                if _names_another_record(row_input, known):
+                    continue
+                score = len({normalise_value(v) for v in row_input.values()} & known_norm)
                 if score > 0 and (best is None or score > best[0]):
                     best = (score, order, tool, row)
         if best is not None:
@@ -151,27 +240,62 @@ def _link_chain(anchor_tool: ToolSpec | None, anchor: MockRow | None, relevant: 
             links += 1
         else:
             tool = remaining[0]
-            row_input, row_output = _substituted_row(tool, known, rng)
+            row_input, row_output = _substituted_row(tool, known, lists, rng, topic or set())
         chosen[tool.name] = _entry(tool, row_input, row_output)
         for key, value in list(_flat(row_input).items()) + list(_flat(row_output).items()):
             known.setdefault(key, value)
+        _remember_lists(lists, row_input, row_output)
         remaining.remove(tool)
     entries = [chosen[t.name] for t in relevant if t.name in chosen]
     return known, entries, links
 
 
-def _substituted_row(tool: ToolSpec, known: dict[str, Any], rng: random.Random) -> tuple[Any, Any]:
-    """A copy of one of the tool's rows with the known identity values substituted (or a minimal row)."""
+def _names_another_record(row_input: dict[str, Any], known: dict[str, Any]) -> bool:
+    """Whether a row's input carries an id field whose value differs from the one the story already holds."""
+    return any(is_identity_field(key) and key in known and not isinstance(known[key], (dict, list))
+               and normalise_value(value) != normalise_value(known[key]) for key, value in row_input.items())
+
+
+def _remember_lists(lists: dict[str, list[Any]], *values: Any) -> None:
+    """Top-level lists of scalars (an order's items) kept whole, so a later row can take them over."""
+    for value in values:
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                if isinstance(inner, list) and inner and all(isinstance(v, (str, int, float)) for v in inner):
+                    lists.setdefault(str(key), list(inner))
+
+
+def _substituted_row(tool: ToolSpec, known: dict[str, Any], lists: dict[str, list[Any]], rng: random.Random,
+                     topic: set[str]) -> tuple[Any, Any]:
+    """A copy of the tool's best-fitting row with what the story already knows substituted (or a minimal row).
+
+    The row that shares most words with the intent wins ('emergency pain visit' for an emergency-pain call);
+    ids and details the story knows (order number, the order's items) replace the row's own, so no entry
+    carries another record's details.
+    """
     rows = _positive_rows(tool)
     if not rows:
         return {need: known[need] for need in _needs(tool) if need in known}, {"status": "ok"}
-    row = rows[rng.randrange(len(rows))]
+    fit = [len(topic & _row_stems(row)) for row in rows]
+    best = max(fit)
+    candidates = [row for row, score in zip(rows, fit) if score == best]
+    row = candidates[rng.randrange(len(candidates))]
     row_input = copy.deepcopy(row.input)
     if isinstance(row_input, dict):
-        for key in row_input:
-            if key in known and is_identity_field(key):
+        for key, value in row_input.items():
+            if key not in known or isinstance(known[key], (dict, list)):
+                continue  # nothing known: the row's own value stays (a detail of this call, not another record)
+            if is_identity_field(key):
                 row_input[key] = known[key]
+            elif isinstance(value, list):
+                row_input[key] = list(lists.get(key, [known[key]]))[: max(1, len(value))]
     return row_input, row.output
+
+
+def _row_stems(row: MockRow) -> set[str]:
+    text = " ".join(str(v) for _, v in list(flatten_values(row.input)) + list(flatten_values(row.output))
+                    if isinstance(v, str))
+    return content_stems(text)
 
 
 def _complete_identity(known: dict[str, Any], analysis: AgentAnalysis, tools: list[ToolSpec]) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 from scenarist.agents.models import Agent
 from scenarist.agents.specs import agent_to_spec
 from scenarist.catalog.models import Personality
+from scenarist.catalog.services import default_personality
 from scenarist.generation.types import AgentSpec, GenerationRequest, PersonalitySpec
 from scenarist.metrics.services import default_metric_ids
 
@@ -57,11 +58,6 @@ class GenerationInputs:
     fixed_profile_id: int | None
 
 
-def default_personality() -> Personality | None:
-    """The global default personality (used when a request names none)."""
-    return Personality.objects.filter(project__isnull=True, is_default=True).order_by("id").first()
-
-
 def load_inputs(project_id: int, payload: dict[str, Any]) -> GenerationInputs:
     """Sync ORM loader: agent spec, generation request and save-time lookups."""
     agent = Agent.objects.get(pk=payload["agent_id"], project_id=project_id)
@@ -70,7 +66,7 @@ def load_inputs(project_id: int, payload: dict[str, Any]) -> GenerationInputs:
     personality_ids = payload.get("personalities") or []
     rows = list(Personality.objects.filter(pk__in=personality_ids)) if personality_ids else []
     if not rows:
-        fallback = default_personality()
+        fallback = default_personality(agent.project)
         rows = [fallback] if fallback else []
     by_id = {p.pk: p for p in rows}
     ordered = [by_id[i] for i in personality_ids if i in by_id] or rows

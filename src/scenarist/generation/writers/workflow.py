@@ -146,9 +146,10 @@ def _is_identity_key(key: str, analysis: AgentAnalysis) -> bool:
 
 
 def write_workflow_item(agent: AgentSpec, plan: Plan, request: GenerationRequest, slot: Slot, *,
-                        taken_names: set[str], variation: int = 0, engine: str = "offline") -> GeneratedScenario:
-    """Write one workflow scenario for a slot (deterministic for slot.seed and variation)."""
-    ctx = build_context(agent, plan, request, slot)
+                        taken_names: set[str], variation: int = 0, engine: str = "offline",
+                        ctx: WritingContext | None = None) -> GeneratedScenario:
+    """Write one workflow scenario for a slot (deterministic for slot.seed and variation; `ctx` if already built)."""
+    ctx = ctx or build_context(agent, plan, request, slot)
     rng = random.Random(slot.seed * 31 + variation)
     instructions = compose_instructions(ctx, agent, plan.analysis, request, rng)
     name = unique_name(base_name(ctx, rng), ctx, taken_names)
