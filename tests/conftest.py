@@ -58,3 +58,15 @@ def _isolated_job_queue(tmp_path_factory):
     restore = use_queue(sqlite_queue(tmp_path_factory.mktemp("queue") / "queue.sqlite3"))
     yield
     restore()
+
+
+def pytest_collection_modifyitems(config, items):
+    """`@pytest.mark.slow` tests run only with SCENARIST_SLOW_TESTS=1 (`.ci/run` sets it)."""
+    import os
+
+    if os.environ.get("SCENARIST_SLOW_TESTS") == "1":
+        return
+    skip = pytest.mark.skip(reason="slow: set SCENARIST_SLOW_TESTS=1 to run")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)

@@ -1,4 +1,4 @@
-"""The `scenarist` console script: server, worker, admin and (later) client commands."""
+"""The `scenarist` console script: server, worker and admin commands, plus the client commands of cli_client."""
 
 from __future__ import annotations
 

@@ -44,11 +44,11 @@ def _client(args: argparse.Namespace):
     """A client from --url/--api-key or the environment; a missing key is an auth error before any request."""
     from scenarist.client import AuthenticationError, Scenarist
 
+    retries = getattr(args, "retries", None)
     client = Scenarist(getattr(args, "url", None), getattr(args, "api_key", None),
-                       timeout=getattr(args, "http_timeout", None) or 30,
-                       retries=getattr(args, "retries", None) if getattr(args, "retries", None) is not None else 3)
+                       retries=3 if retries is None else retries)
     if not client.api_key:
-        raise AuthenticationError(401, {"detail": "no API key given (use --api-key or set SCENARIST_API_KEY)"})
+        raise AuthenticationError(0, {"detail": "no API key given"})
     return client
 
 
@@ -67,7 +67,7 @@ def _error_line(exc: BaseException) -> str:
 
 def exit_code_of(exc: BaseException) -> ExitCode:
     """The one place that maps an exception to an exit code."""
-    from scenarist.client import AuthenticationError, ConnectionFailed, ScenaristError
+    from scenarist.client import AuthenticationError, ConnectionFailed
     from scenarist.client.agent_dir import AgentDirError
 
     if isinstance(exc, AuthenticationError):
@@ -78,9 +78,7 @@ def exit_code_of(exc: BaseException) -> ExitCode:
         return ExitCode.USAGE
     if isinstance(exc, KeyboardInterrupt):
         return ExitCode.INTERRUPTED
-    if isinstance(exc, (ScenaristError, OSError)):
-        return ExitCode.FAILED
-    return ExitCode.FAILED
+    return ExitCode.FAILED  # job failed, API refused, output file not writable, anything unexpected
 
 
 def guarded(command: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
@@ -93,6 +91,10 @@ def guarded(command: Callable[[argparse.Namespace], int]) -> Callable[[argparse.
         except KeyboardInterrupt as exc:
             _err("interrupted")
             return exit_code_of(exc)
+        except BrokenPipeError:
+            # The reader of our stdout went away (`| head`): not an error of the command.
+            sys.stdout = open(os.devnull, "w")
+            return ExitCode.OK
         except Exception as exc:  # noqa: BLE001 — the CLI's single error boundary
             if os.environ.get("SCENARIST_DEBUG"):
                 raise
@@ -185,6 +187,10 @@ def cmd_generate(args: argparse.Namespace) -> int:
     if args.seed is not None:
         raise UsageError("--seed only applies to --offline")
     client = _client(args)
+    bad = [p for p in args.personality or [] if not p.isdigit()]
+    if bad:
+        raise UsageError(f"--personality takes personality ids on a server (see `scenarist personalities list`), "
+                         f"not {', '.join(map(repr, bad))}")
     personalities = [int(p) for p in args.personality] if args.personality else None
     job = client.scenarios.generate(
         agent_id=args.agent, num_scenarios=args.num, scenario_type=args.type, attack_type=args.attack_type,

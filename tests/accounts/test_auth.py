@@ -43,3 +43,8 @@ def test_unrouted_path_is_json_404(api):
     r = api.get("/test_framework/v1/aiagents/abc/tools/")
     assert r.status_code == 404
     assert r.json() == {"detail": "Not found."}
+
+
+def test_missing_rows_answer_in_drf_wording(api):
+    r = api.get("/test_framework/v1/aiagents/999999/")
+    assert r.status_code == 404 and r.json() == {"detail": "Not found."}

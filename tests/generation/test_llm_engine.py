@@ -77,8 +77,17 @@ def test_cached_analysis_means_one_round(sim, llm):
     assert again.model_dump() == plan.model_dump()
 
 
+def script_responder(body: dict):
+    """A model that keeps writing a first-person script (fails the item checks every time)."""
+    if "<reference_draft>" not in _user_text(body):
+        return None  # the analysis call: synthesised
+    return {"name": "Script", "instructions": "I'm calling about my order. I say hello, then I read my order number "
+                                               "out and I wait for the agent.", "expected_outcome": ""}
+
+
 def test_bad_items_are_reasked_then_fall_back_offline(sim, llm):
-    # No responder: the simulator's synthesised strings fail the item checks every time.
+    # Deterministically bad drafts (synthesised strings could pass the checks by chance as the drafts change).
+    sim.set_responder(script_responder)
     agent, request = agent_for("delivery"), request_for(3)
     result = generate(agent, request, llm)
     assert len(result.scenarios) == 3 and not result.errors

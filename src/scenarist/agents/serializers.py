@@ -6,6 +6,8 @@ import re
 
 from rest_framework import serializers
 
+from scenarist.common.limits import BOUNDED_TEXT
+
 from .fields import JSONObjectField, MockRowsField, StringListField
 from .languages import AGENT_LANGUAGES, DEFAULT_LANGUAGE
 from .models import VARIABLE_NAME_RE, Agent, DynamicVariable, KnowledgeBaseFile, MockTool
@@ -44,6 +46,7 @@ class AgentSerializer(serializers.ModelSerializer):
             "agent_gives_first_message", "knowledge_base_files", "dynamic_variables", "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = ["id", "created_at", "updated_at"]
+        extra_kwargs = {"description": BOUNDED_TEXT}
 
     def validate_assistant_id(self, value):
         return value or ""
@@ -71,6 +74,7 @@ class MockToolSerializer(serializers.ModelSerializer):
         model = MockTool
         fields = ["id", "name", "description", "parameters", "information", "freetext_params"]
         read_only_fields = ["id"]
+        extra_kwargs = {"description": BOUNDED_TEXT}
 
     def validate_name(self, value):
         if not TOOL_NAME_RE.match(value):
@@ -92,7 +96,7 @@ class DynamicVariableSerializer(serializers.ModelSerializer):
         model = DynamicVariable
         fields = ["id", "name", "description", "auto_detected"]
         read_only_fields = ["id", "auto_detected"]
-        extra_kwargs = {"description": {"required": False, "allow_blank": True}}
+        extra_kwargs = {"description": {"required": False, "allow_blank": True, **BOUNDED_TEXT}}
 
     def validate_name(self, value):
         if not VARIABLE_NAME_RE.match(value):

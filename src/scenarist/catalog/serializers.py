@@ -6,6 +6,8 @@ import re
 
 from rest_framework import serializers
 
+from scenarist.common.limits import BOUNDED_TEXT
+
 from .languages import LANGUAGE_CODES
 from .models import Personality, PhoneNumber, PredefinedMetric
 from .seed_personalities import INTERRUPTION_LEVELS, MOODS
@@ -32,6 +34,7 @@ class PersonalitySerializer(serializers.ModelSerializer):
             "created_at", "updated_at",
         ]
         read_only_fields = ["id", "project", "is_global", "created_at", "updated_at"]
+        extra_kwargs = {"prompt": BOUNDED_TEXT}
 
     def get_is_global(self, obj: Personality) -> bool:
         """True for catalogue rows shared by every project."""

@@ -17,7 +17,14 @@ class ScenaristAPIError(ScenaristError):
         self.body = body
         self.method = method
         self.path = path
+        self.context = ""
         super().__init__(self._message())
+
+    def add_context(self, text: str) -> "ScenaristAPIError":
+        """Say what was being done (e.g. "tool 'lookup'") in front of the message; returns self."""
+        self.context = text
+        self.args = (self._message(),)
+        return self
 
     @property
     def field_errors(self) -> dict[str, list[str]]:
@@ -37,7 +44,7 @@ class ScenaristAPIError(ScenaristError):
 
     def _message(self) -> str:
         where = f" on {self.method} {self.path}" if self.method else ""
-        head = f"HTTP {self.status}{where}"
+        head = (f"{self.context}: " if self.context else "") + f"HTTP {self.status}{where}"
         if self.detail:
             head += f": {self.detail}"
         lines = [head]
@@ -51,8 +58,8 @@ class AuthenticationError(ScenaristAPIError):
 
     def _message(self) -> str:
         reason = self.detail or "the API key was refused"
-        return (f"authentication failed (HTTP {self.status}): {reason} "
-                "— check --api-key / SCENARIST_API_KEY")
+        code = f" (HTTP {self.status})" if self.status else ""
+        return (f"{self.context}: " if getattr(self, "context", "") else "") + f"authentication failed{code}: {reason} — check --api-key / SCENARIST_API_KEY"
 
 
 class NotFoundError(ScenaristAPIError):

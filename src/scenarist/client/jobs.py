@@ -130,10 +130,11 @@ class _RichReporter:
         self.last_line = ""
         self.progress = None
         if self.console.is_terminal:
+            counters = [BarColumn(), MofNCompleteColumn(), TextColumn("failed {task.fields[failed]}")] \
+                if family is JobFamily.GENERATION else []
             self.progress = Progress(
-                SpinnerColumn(), TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                TextColumn("failed {task.fields[failed]}"), TextColumn("{task.fields[status]}"),
-                TimeElapsedColumn(), console=self.console, transient=False,
+                SpinnerColumn(), TextColumn("[bold]{task.description}"), *counters,
+                TextColumn("{task.fields[status]}"), TimeElapsedColumn(), console=self.console, transient=False,
             )
             self.task = self.progress.add_task(self._label(), total=None, failed=0, status="queued")
             self.progress.start()
@@ -151,12 +152,15 @@ class _RichReporter:
             self.progress.update(self.task, total=total or None, completed=done or 0, failed=failed,
                                  status=state.status)
             return
-        line = (f"{self._label()} {_text_bar(done or 0, failed, total)} {done or 0}/{total or '?'} completed, "
-                f"{failed} failed, {state.status}")
+        if self.family is JobFamily.GENERATION:
+            line = (f"{self._label()} {_text_bar(done or 0, failed, total)} {done or 0}/{total or '?'} completed, "
+                    f"{failed} failed, {state.status}")
+        else:
+            line = f"{self._label()}: {state.status}"
         if line != self.last_line:
             self.last_line = line
-            elapsed = time.monotonic() - self.started
-            self.console.print(f"{line} [{elapsed:.1f}s]", markup=False, highlight=False)
+            sys.stderr.write(f"{line} [{time.monotonic() - self.started:.1f}s]\n")
+            sys.stderr.flush()
 
     def close(self) -> None:
         """Stop the live display, leaving the final bar on screen."""

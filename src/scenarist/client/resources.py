@@ -6,6 +6,7 @@ import mimetypes
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, Iterable, Iterator, TypeVar
 
+from .errors import NotFoundError, ScenaristAPIError, ScenaristError
 from .jobs import ClientJob, JobFamily
 from .models import (
     Agent,
@@ -35,6 +36,14 @@ DEFAULT_PAGE_SIZE = 100
 def _drop_unset(fields: dict[str, Any]) -> dict[str, Any]:
     """Keyword arguments left at None are not sent (the server keeps its default)."""
     return {key: value for key, value in fields.items() if value is not None}
+
+
+def _with_context(context: str, call: Any, *args: Any, **kwargs: Any) -> Any:
+    """Call; an API error says what was being done."""
+    try:
+        return call(*args, **kwargs)
+    except ScenaristAPIError as exc:
+        raise exc.add_context(context) from None
 
 
 def _results(body: Any) -> list[dict]:
@@ -155,8 +164,6 @@ class AgentVariables(Collection[DynamicVariable]):
         for row in self.list():
             if row.id == id:
                 return row
-        from .errors import NotFoundError
-
         raise NotFoundError(404, {"detail": "Not found."}, method="GET", path=self._detail + f"{id}/")
 
     def update(self, id: int, **fields: Any) -> DynamicVariable:
@@ -235,13 +242,21 @@ class Agents(Collection[Agent]):
 
         spec = load_agent_dir(directory)
         agent = self.create(**{**spec.agent_fields(), **_drop_unset(overrides)})
-        tools = self.tools(agent.id)
-        for tool in spec.tools:
-            tools.create(**tool)
-        if spec.variables:
-            self.dynamic_variables(agent.id).upsert(spec.variables)
-        if spec.kb_files:
-            self.upload_knowledge_base(agent.id, spec.kb_files)
+        try:
+            tools = self.tools(agent.id)
+            for tool in spec.tools:
+                _with_context(f"tool {tool['name']!r}", tools.create, **tool)
+            if spec.variables:
+                _with_context("variables", self.dynamic_variables(agent.id).upsert, spec.variables)
+            if spec.kb_files:
+                _with_context("knowledge base", self.upload_knowledge_base, agent.id, spec.kb_files)
+        except ScenaristError:
+            # All or nothing: a half-built agent would silently generate from partial inputs.
+            try:
+                self.delete(agent.id)
+            except ScenaristError:
+                pass
+            raise
         return self.get(agent.id)
 
 

@@ -35,8 +35,9 @@ class Transport:
     """Sends requests to one server with one key; retries only what is safe to retry."""
 
     def __init__(self, base_url: str | None = None, api_key: str | None = None, *, timeout: float = 30,
-                 retries: int = 3, http: httpx.Client | None = None):
+                 retries: int = 3, http: httpx.Client | None = None, backoff_base: float = BACKOFF_BASE_S):
         self.base_url = resolve_base_url(base_url)
+        self.backoff_base = backoff_base
         self.api_key = resolve_api_key(api_key)
         self.retries = max(0, retries)
         headers = {"Accept": "application/json", "User-Agent": "scenarist-client/0.1"}
@@ -81,9 +82,8 @@ class Transport:
                 continue
             return _decode(response, method, url)
 
-    @staticmethod
-    def _sleep(attempt: int, retry_after: str | None = None) -> None:
-        delay = min(BACKOFF_MAX_S, BACKOFF_BASE_S * 2 ** (attempt - 1))
+    def _sleep(self, attempt: int, retry_after: str | None = None) -> None:
+        delay = min(BACKOFF_MAX_S, self.backoff_base * 2 ** (attempt - 1))
         if retry_after and retry_after.strip().isdigit():
             delay = min(BACKOFF_MAX_S * 2, float(retry_after))
         time.sleep(delay)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation, ValidationError
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -20,6 +20,8 @@ def exception_handler(exc, context):
     elif isinstance(exc, ValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         exc = exceptions.ValidationError(detail)
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound()  # DRF's wording, not Django's "No Agent matches the given query."
     elif isinstance(exc, RecursionError):
         exc = exceptions.ParseError("Malformed request: the body is nested too deeply.")
     elif isinstance(exc, SuspiciousOperation):

@@ -27,3 +27,20 @@ class ProjectScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
         if project is None:
             return queryset.none()
         return self.scope(queryset, project)
+
+
+class NullOnReadPrimaryKeyRelatedField(ProjectScopedPrimaryKeyRelatedField):
+    """A reference that cannot be written as null but reads as null once its row was deleted (SET_NULL)."""
+
+
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension  # noqa: E402
+
+
+class _NullOnReadSchema(OpenApiSerializerFieldExtension):
+    """OpenAPI: the response schema of a NullOnReadPrimaryKeyRelatedField is nullable, the request one is not."""
+
+    target_class = NullOnReadPrimaryKeyRelatedField
+
+    def map_serializer_field(self, auto_schema, direction):
+        schema = auto_schema._map_serializer_field(self.target, direction, bypass_extensions=True)
+        return {**schema, "nullable": True} if direction == "response" else schema

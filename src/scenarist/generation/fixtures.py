@@ -19,17 +19,25 @@ REAL_IDENTITY_CATEGORIES = {"happy_path", "alternate_path", "edge_case", "guardr
 _NOT_FOUND_WORDS = ("not_found", "not found", "no_match", "no match", "unknown", "does not exist")
 
 
-def build_fixture(agent: AgentSpec, analysis: AgentAnalysis, slot: Slot,
-                  rng: random.Random) -> tuple[TestProfileData, list[MockToolEntry]]:
-    """(test profile, expected tool calls) for one slot; identities copied from or absent from the mock rows."""
+_CHOOSE = object()
+
+
+def build_fixture(agent: AgentSpec, analysis: AgentAnalysis, slot: Slot, rng: random.Random,
+                  branch: "Branch | None | object" = _CHOOSE) -> tuple[TestProfileData, list[MockToolEntry]]:
+    """(test profile, expected tool calls) for one slot; identities copied from or absent from the mock rows.
+
+    `branch` is the alternative of a 'reschedule or cancel' intent the slot plays out (chosen here if not given).
+    """
     tools = {tool.name: tool for tool in agent.tools}
-    branch = choose_branch(agent, analysis, slot)
+    if branch is _CHOOSE:
+        branch = choose_branch(agent, analysis, slot)
     relevant = [tools[name] for name in _relevant_tool_names(analysis, slot, branch) if name in tools]
     if slot.category == "not_found":
         known, entries = _not_found_identity(agent, analysis, slot, relevant, rng)
     else:
         known, entries = _real_identity(analysis, slot, relevant, rng, _topic_stems(analysis, slot))
         _complete_identity(known, analysis, agent.tools)
+        _take_action_details(known, entries)
     testing = _testing_variables(agent, analysis, slot, known, rng)
     main = main_agent_variables(agent, analysis, known, testing, rng)
     display = next((str(v) for k, v in testing.items() if "name" in k and isinstance(v, str)), "Caller")
@@ -132,7 +140,11 @@ def choose_branch(agent: AgentSpec, analysis: AgentAnalysis, slot: Slot) -> Bran
         if owning and len(owning) < len(branches):
             return owning[slot.seed % len(owning)]
     tools = {tool.name: tool for tool in agent.tools}
-    scored = [(_best_links([tools[n] for n in b.tools if n in tools], slot), b) for b in branches]
+    scored = []
+    for branch in branches:
+        relevant = [tools[n] for n in branch.tools if n in tools]
+        links = _best_links(relevant, slot)
+        scored.append(((links - (len(relevant) - 1), links), branch))  # fully linked stories first
     best = max(score for score, _ in scored)
     pool = [b for score, b in scored if score == best]
     return pool[slot.seed % len(pool)]
@@ -146,10 +158,30 @@ def _best_links(relevant: list[ToolSpec], slot: Slot) -> int:
     return max(_link_chain(anchor_tool, row, relevant, random.Random(slot.seed))[2] for row in _positive_rows(anchor_tool))
 
 
+_CONDITION = re.compile(r"^\s*(?:if|when|unless|in case)\b|\b(?:over|more than|less than|above|below|exceeds?|"
+                        r"only if|suspected)\b", re.I)
+
+
+def optional_tools(intent: Intent) -> set[str]:
+    """Tools the intent's steps call only under a condition ('Refunds over 30 EUR …: transfer with transfer_to_agent');
+    a plain call does not reach them, so they get no expected entry unless the slot is about them."""
+    optional = set()
+    for tool in intent.tools:
+        steps = [step for step in intent.steps if tool in step]
+        # The condition must come before the call ("Refunds over 30 EUR …: transfer with …"), not after it
+        # ("Issue a refund with issue_refund; never refund more than the total").
+        if steps and all(_CONDITION.search(step[: step.index(tool)]) for step in steps):
+            optional.add(tool)
+    return optional if len(optional) < len(intent.tools) else set()
+
+
 def _relevant_tool_names(analysis: AgentAnalysis, slot: Slot, branch: Branch | None = None) -> list[str]:
     """Tools this slot's conversation should call, in order."""
     intent = next((i for i in analysis.intents if i.id == slot.intent_id), None)
     names = list(branch.tools) if branch else list(intent.tools) if intent else []
+    if intent is not None:
+        skipped = optional_tools(intent) - {slot.tool_name}
+        names = [name for name in names if name not in skipped]
     if slot.tool_name and slot.tool_name not in names:
         names.append(slot.tool_name)
     if slot.category == "not_found" and slot.tool_name:
@@ -298,6 +330,15 @@ def _row_stems(row: MockRow) -> set[str]:
     return content_stems(text)
 
 
+def _take_action_details(known: dict[str, Any], entries: list[MockToolEntry]) -> None:
+    """Request details (items, amount, delivery…) come from the calls that act, not from the first lookup: the
+    caller asks for what the action entry will be called with (the refunded item is the one reported missing)."""
+    for entry in entries[1:]:
+        for key, value in _flat(entry.new_entry.input).items():
+            if not is_identity_field(key) and not isinstance(value, (dict, list)):
+                known[key] = value
+
+
 def _complete_identity(known: dict[str, Any], analysis: AgentAnalysis, tools: list[ToolSpec]) -> None:
     """Fill identity fields still missing from rows of any tool that share a value with the caller's known ones."""
     missing = [f for f in analysis.identity_fields if not any(same_field(f, k) for k in known)]
@@ -399,8 +440,20 @@ def _testing_variables(agent: AgentSpec, analysis: AgentAnalysis, slot: Slot, kn
         if not any(same_field(field, key) for key in testing):
             testing[field] = _fresh_value(field, None, row_values(agent.tools), rng, agent) \
                 if slot.category == "not_found" else value_for(field, "", rng, language=agent.language,
-                                                               agent_name=agent.name, persona=_persona(testing))
+                                                               agent_name=agent.name, persona=_persona(testing),
+                                                               sample_phone=_sample_phone(agent))
     return testing
+
+
+def _sample_phone(agent: AgentSpec) -> str | None:
+    """A phone number from the mock rows, so made-up callers get the same country format (a Leeds clinic's
+    callers have +44 numbers)."""
+    for tool in agent.tools:
+        for row in tool.information:
+            for key, value in list(flatten_values(row.input)) + list(flatten_values(row.output)):
+                if "phone" in leaf_key(key).lower() and isinstance(value, str):
+                    return value
+    return None
 
 
 def _input_keys(agent: AgentSpec) -> set[str]:

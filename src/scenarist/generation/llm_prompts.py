@@ -12,6 +12,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from .text import truncate
+from .data_blocks import as_data
 from .types import AgentAnalysis, AgentSpec, GenerationRequest, Plan, Slot
 
 PROMPT_VERSION = "workflow-v1"
@@ -78,10 +79,10 @@ def analysis_messages(agent: AgentSpec, offline: AgentAnalysis) -> list[dict[str
     draft = {"intents": [i.name for i in offline.intents], "policies": [p.text for p in offline.policies],
              "identity_fields": offline.identity_fields}
     user = (
-        f"<agent_description>\n{agent.description}\n</agent_description>\n"
-        f"<tools>\n{json.dumps(tools, ensure_ascii=False)}\n</tools>\n"
-        f"<variables>\n{json.dumps(offline.variables)}\n</variables>\n"
-        f"<analysis>\n{json.dumps(draft, ensure_ascii=False)}\n</analysis>\n"
+        f"<agent_description>\n{as_data(agent.description)}\n</agent_description>\n"
+        f"<tools>\n{as_data(json.dumps(tools, ensure_ascii=False))}\n</tools>\n"
+        f"<variables>\n{as_data(json.dumps(offline.variables))}\n</variables>\n"
+        f"<analysis>\n{as_data(json.dumps(draft, ensure_ascii=False))}\n</analysis>\n"
         "Complete and correct the draft analysis above. Keep intents distinct; do not invent tools."
     )
     return [{"role": "system", "content": ANALYSIS_SYSTEM}, {"role": "user", "content": user}]
@@ -123,11 +124,11 @@ def item_messages(agent: AgentSpec, plan: Plan, request: GenerationRequest, slot
                   problems: list[str] | None = None) -> list[dict[str, str]]:
     """Messages of one item call; `problems` (check errors of a previous answer) turn it into a re-ask."""
     user = (
-        f"<agent_description>\n{agent_text_for_item(agent, plan, slot)}\n</agent_description>\n"
-        f"<slot>\n{json.dumps(slot_brief, ensure_ascii=False)}\n</slot>\n"
-        f"<profile_keys>\n{json.dumps(profile_keys, ensure_ascii=False)}\n</profile_keys>\n"
-        f"<expected_tool_calls>\n{json.dumps(entries, ensure_ascii=False, default=str)}\n</expected_tool_calls>\n"
-        f"<reference_draft>\n{reference_draft}\n</reference_draft>\n"
+        f"<agent_description>\n{as_data(agent_text_for_item(agent, plan, slot))}\n</agent_description>\n"
+        f"<slot>\n{as_data(json.dumps(slot_brief, ensure_ascii=False))}\n</slot>\n"
+        f"<profile_keys>\n{as_data(json.dumps(profile_keys, ensure_ascii=False))}\n</profile_keys>\n"
+        f"<expected_tool_calls>\n{as_data(json.dumps(entries, ensure_ascii=False, default=str))}\n</expected_tool_calls>\n"
+        f"<reference_draft>\n{as_data(reference_draft)}\n</reference_draft>\n"
         "Write the scenario. Improve on the reference draft with natural, specific detail; keep its coverage."
     )
     messages = [{"role": "system", "content": ITEM_SYSTEM}, {"role": "user", "content": user}]

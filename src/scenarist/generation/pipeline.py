@@ -13,6 +13,7 @@ from .analysis import analyse_offline
 from .analysis_merge import merge_analysis
 from .checks import check_item, coverage_report
 from .diversity import diversity_report, is_near_duplicate, most_similar
+from .pacing import PrepTurns
 from .llm_prompts import PROMPT_VERSION, LLMAnalysis, LLMScenarioDraft, analysis_messages, item_messages
 from .planning import plan_slots
 from .types import (
@@ -29,7 +30,7 @@ from .types import (
     Slot,
 )
 from .writers.phrasing import label
-from .writers.workflow import build_context, unique_name, write_workflow_item
+from .writers.workflow import WritingContext, build_context, unique_name, write_workflow_item
 from scenarist.llm.port import PermanentLLMError, StructuredLLM, Usage
 
 ENGINE_OFFLINE = "offline"
@@ -47,6 +48,7 @@ class ScenarioGenerator:
         self.llm = llm
         self.seed = seed
         self.engine_name = ENGINE_LLM if llm is not None else ENGINE_OFFLINE
+        self._turns = PrepTurns()
 
     # ---------------------------------------------------------------- plan
 
@@ -104,14 +106,15 @@ class ScenarioGenerator:
 
     def _write_offline(self, agent: AgentSpec, plan: Plan, request: GenerationRequest, slot: Slot,
                        taken_names: set[str], accepted: list[GeneratedScenario],
-                       engine: str = ENGINE_OFFLINE) -> GeneratedScenario:
+                       engine: str = ENGINE_OFFLINE, ctx: WritingContext | None = None) -> GeneratedScenario:
         """Offline writer with bounded rewrites while the item is a near duplicate (keeps the least similar)."""
         others = _comparables(agent.existing_scenarios, accepted, slot.index)
+        ctx = ctx or build_context(agent, plan, request, slot)  # the same for every variation
         best: tuple[float, GeneratedScenario] | None = None
         for variation in range(MAX_REWRITES + 1):
             scratch = set(taken_names)
             item = write_workflow_item(agent, plan, request, slot, taken_names=scratch, variation=variation,
-                                       engine=engine)
+                                       engine=engine, ctx=ctx)
             score, _ = most_similar(item.instructions, others)
             if best is None or score < best[0]:
                 best = (score, item)
@@ -125,12 +128,14 @@ class ScenarioGenerator:
                          taken_names: set[str], accepted: list[GeneratedScenario]) -> tuple[GeneratedScenario, Usage]:
         """One LLM call per slot, re-asked with the check errors at most MAX_REASKS times, then offline."""
         usage = Usage()
-        ctx = build_context(agent, plan, request, slot)
-        draft = write_workflow_item(agent, plan, request, slot, taken_names=set(taken_names))
-        brief = _slot_brief(ctx, request)
-        profile_keys = {k: label(k) for k in {**ctx.profile.main_agent_variables, **ctx.profile.testing_agent_variables}}
-        entries = [e.model_dump(mode="json") for e in ctx.entries]
-        others = _comparables(agent.existing_scenarios, accepted, slot.index)
+        async with self._turns.turn():  # this item's request leaves before the next item is prepared
+            ctx = build_context(agent, plan, request, slot)
+            draft = write_workflow_item(agent, plan, request, slot, taken_names=set(taken_names), ctx=ctx)
+            brief = _slot_brief(ctx, request)
+            profile_keys = {k: label(k) for k in {**ctx.profile.main_agent_variables,
+                                                  **ctx.profile.testing_agent_variables}}
+            entries = [e.model_dump(mode="json") for e in ctx.entries]
+            others = _comparables(agent.existing_scenarios, accepted, slot.index)
         problems: list[str] | None = None
         for _attempt in range(MAX_REASKS + 1):
             messages = item_messages(agent, plan, request, slot, slot_brief=brief, profile_keys=profile_keys,
@@ -151,7 +156,8 @@ class ScenarioGenerator:
             if not problems:
                 taken_names.add(item.name)
                 return item, usage
-        fallback = self._write_offline(agent, plan, request, slot, taken_names, accepted, engine=ENGINE_FALLBACK)
+        fallback = self._write_offline(agent, plan, request, slot, taken_names, accepted, engine=ENGINE_FALLBACK,
+                                       ctx=ctx)
         return fallback, usage
 
     # ---------------------------------------------------------------- reports

@@ -156,8 +156,10 @@ def _intent_queue(intent: Intent, analysis: AgentAnalysis, taken: set[tuple[str,
     has_tool = bool(intent.tools)
     has_identity = lookup_tool is not None
     covers_all = (intent.id, *(f"tool:{t}" for t in intent.tools))
+    intent_text = " ".join([intent.name, intent.description, *intent.steps])
     per_category = {
-        category: complications_for(category, intent.kind, has_tool=has_tool, has_identity=has_identity)
+        category: complications_for(category, intent.kind, has_tool=has_tool, has_identity=has_identity,
+                                    intent_text=intent_text)
         for category in ("happy_path", "not_found", "alternate_path", "tool_failure", "edge_case")
     }
     happy = per_category.pop("happy_path")

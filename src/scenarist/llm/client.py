@@ -5,13 +5,17 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import ssl
 import threading
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, TypeVar
 
+import httpx2
 import openai
+from openai.types.chat import ChatCompletion
 from pydantic import BaseModel
 
 from scenarist.llm.config import LLMConfig, StructuredMode
@@ -62,6 +66,7 @@ class OpenAICompatibleLLM:
         self._clients: dict[int, tuple[weakref.ref, openai.AsyncOpenAI]] = {}
         self._clients_lock = threading.Lock()
         self._jitter = random.Random()
+        shared_tls_context()  # built now (worker start), not on the first call of a job
 
     @property
     def structured_mode(self) -> StructuredMode:
@@ -171,21 +176,23 @@ class OpenAICompatibleLLM:
         wire_messages = messages if mode is StructuredMode.JSON_SCHEMA else with_schema_instruction(
             messages, request.output_model
         )
-        kwargs: dict[str, Any] = {
+        body: dict[str, Any] = {
             "model": self.config.model,
             "messages": wire_messages,
             "temperature": request.temperature,
             "response_format": response_format_for(mode, request.output_model),
         }
         if request.seed is not None:
-            kwargs["seed"] = request.seed
+            body["seed"] = request.seed
         if request.max_tokens:
-            kwargs["max_tokens"] = request.max_tokens
+            body["max_tokens"] = request.max_tokens
         client = self._sdk_client()
+        # `post` is the SDK's documented raw call: `chat.completions.create` would re-walk this plain-JSON body
+        # against its TypedDicts on every request (~0.5 ms of CPU each, paid n times before the last item leaves).
         async with self._limiter.slot():
             try:
                 async with asyncio.timeout(self.config.timeout_s):
-                    response = await client.chat.completions.create(**kwargs)
+                    response = await client.post("/chat/completions", body=body, cast_to=ChatCompletion)
             except Exception as exc:  # noqa: BLE001 — every failure is mapped onto the taxonomy
                 raise classify(exc) from exc
         request.record(_usage_of(response))
@@ -210,6 +217,7 @@ class OpenAICompatibleLLM:
                 base_url=self.config.base_url or OPENAI_BASE_URL,
                 timeout=self.config.timeout_s,
                 max_retries=0,  # retries are ours, so Retry-After and the taxonomy stay under our control
+                http_client=openai.DefaultAsyncHttpxClient(verify=shared_tls_context()),
             )
             self._clients[id(loop)] = (weakref.ref(loop), client)
             return client
@@ -219,6 +227,12 @@ class OpenAICompatibleLLM:
             loop = loop_ref()
             if loop is None or loop.is_closed():
                 del self._clients[key]
+
+
+@lru_cache(maxsize=1)
+def shared_tls_context() -> ssl.SSLContext:
+    """The verifying TLS context of every SDK client in the process (loading the CA bundle costs 30–70 ms)."""
+    return httpx2.create_ssl_context()
 
 
 class JobLLM:

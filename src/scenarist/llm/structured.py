@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -31,8 +32,11 @@ _FENCED_JSON = re.compile(r"```(?:json)?\s*(\{.*\}|\[.*\])\s*```", re.DOTALL | r
 _SCHEMA_NAME_CHARS = re.compile(r"[^a-zA-Z0-9_-]")
 
 
+# Building a JSON schema costs pydantic about a millisecond; output models are few and fixed, so each is
+# built once per process. The cached values are shared: callers must not mutate them.
+@lru_cache(maxsize=256)
 def json_schema_of(output_model: type[BaseModel]) -> dict[str, Any]:
-    """The JSON schema sent to the server for `output_model`."""
+    """The JSON schema sent to the server for `output_model` (cached; do not mutate)."""
     return output_model.model_json_schema()
 
 
@@ -41,8 +45,9 @@ def schema_name(output_model: type[BaseModel]) -> str:
     return _SCHEMA_NAME_CHARS.sub("_", output_model.__name__)[:64] or "output"
 
 
+@lru_cache(maxsize=512)
 def response_format_for(mode: StructuredMode, output_model: type[BaseModel]) -> dict[str, Any]:
-    """The `response_format` request field for this mode."""
+    """The `response_format` request field for this mode (cached; do not mutate)."""
     if mode is StructuredMode.JSON_SCHEMA:
         return {
             "type": "json_schema",
@@ -55,14 +60,19 @@ def response_format_for(mode: StructuredMode, output_model: type[BaseModel]) -> 
     return {"type": "json_object"}
 
 
-def with_schema_instruction(messages: list[dict[str, str]], output_model: type[BaseModel]) -> list[dict[str, str]]:
-    """Messages with the JSON schema spelled out in the system message (json_object mode)."""
-    instruction = (
+@lru_cache(maxsize=256)
+def _schema_instruction(output_model: type[BaseModel]) -> str:
+    return (
         "Reply with exactly one JSON object and nothing else (no prose, no code fences). "
         "It must be valid against this JSON schema:\n```json\n"
         + json.dumps(json_schema_of(output_model), ensure_ascii=False)
         + "\n```"
     )
+
+
+def with_schema_instruction(messages: list[dict[str, str]], output_model: type[BaseModel]) -> list[dict[str, str]]:
+    """Messages with the JSON schema spelled out in the system message (json_object mode)."""
+    instruction = _schema_instruction(output_model)
     out = [dict(m) for m in messages]
     for message in out:
         if message.get("role") == "system":

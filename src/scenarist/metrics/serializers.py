@@ -7,6 +7,7 @@ from rest_framework import serializers
 
 from scenarist.agents.models import Agent
 from scenarist.common.fields import ProjectScopedPrimaryKeyRelatedField
+from scenarist.common.limits import BOUNDED_TEXT
 
 from .models import EvalType, Metric, MetricType
 
@@ -54,6 +55,8 @@ class MetricSerializer(serializers.ModelSerializer):
             "created_at", "updated_at",
         ]
         read_only_fields = ["id", "project", "is_default", "predefined", "created_at", "updated_at"]
+        extra_kwargs = {"description": BOUNDED_TEXT, "evaluation_trigger_prompt": BOUNDED_TEXT,
+                        "custom_code": BOUNDED_TEXT}
 
     def validate(self, attrs):
         """Rules that tie fields together, checked on the row as it will be after this write."""

@@ -11,7 +11,8 @@ from scenarist.catalog.caller_tools import normalise_caller_tool_ids
 from scenarist.catalog.languages import LANGUAGE_CODES
 from scenarist.catalog.models import Personality, PhoneNumber
 from scenarist.catalog.services import default_personality
-from scenarist.common.fields import ProjectScopedPrimaryKeyRelatedField
+from scenarist.common.fields import NullOnReadPrimaryKeyRelatedField, ProjectScopedPrimaryKeyRelatedField
+from scenarist.common.limits import BOUNDED_TEXT, check_text_length
 from scenarist.metrics.models import Metric
 
 from .models import Folder, Scenario, ScenarioType, TestProfile
@@ -188,9 +189,9 @@ class ScenarioSerializer(serializers.ModelSerializer):
     """A scenario with every contract field; references resolve only to the caller's rows."""
 
     agent = ProjectScopedPrimaryKeyRelatedField(queryset=Agent.objects.all())
-    personality = ProjectScopedPrimaryKeyRelatedField(
-        queryset=Personality.objects.all(), scope=_visible_personalities, required=False, allow_null=True
-    )  # null on read once the personality was deleted; null on write = the default personality
+    personality = NullOnReadPrimaryKeyRelatedField(
+        queryset=Personality.objects.all(), scope=_visible_personalities, required=False
+    )
     personality_name = serializers.CharField(source="personality.name", read_only=True, default=None, allow_null=True)
     first_message = serializers.CharField(max_length=1000, allow_blank=True, required=False, trim_whitespace=False)
     scenario_language = serializers.ChoiceField(choices=LANGUAGE_CODES, required=False)
@@ -221,6 +222,7 @@ class ScenarioSerializer(serializers.ModelSerializer):
             "created_at", "updated_at",
         ]
         read_only_fields = ["id", "provenance", "created_at", "updated_at"]
+        extra_kwargs = {"instructions": BOUNDED_TEXT, "expected_outcome_prompt": BOUNDED_TEXT}
 
     def get_metric_names(self, obj: Scenario) -> list[str]:
         """Names of the attached metrics, in id order."""
@@ -275,8 +277,6 @@ class ScenarioSerializer(serializers.ModelSerializer):
                 raise serializers.ValidationError(
                     {"knowledge_base_sources": [f"Unknown knowledge-base file id(s) for this agent: {unknown}."]}
                 )
-        if "personality" in attrs and attrs["personality"] is None:
-            attrs["personality"] = default_personality(self.context["project"])
         if self.instance is None:
             attrs.setdefault("personality", default_personality(self.context["project"]))
             attrs.setdefault("scenario_language", agent.language)
@@ -369,6 +369,14 @@ class GenerateScenariosRequestSerializer(_NullMeansAbsentMixin, serializers.Seri
     @property
     def _project(self):
         return self.context["project"]
+
+    def validate_extra_instructions(self, value: str) -> str:
+        """Bounded like every free-text field (no schema change: the body matches the reference's)."""
+        return check_text_length(value)
+
+    def validate_expected_outcome(self, value: str | None) -> str | None:
+        """Bounded like every free-text field."""
+        return check_text_length(value)
 
     def validate_personalities(self, value: list[int]) -> list[int]:
         """Ids of personalities the project can see (global or its own), de-duplicated."""

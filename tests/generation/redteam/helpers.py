@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from scenarist.generation.analysis import analyse_offline
-from scenarist.generation.redteam.assets import spoken
+from scenarist.generation.redteam.assets import field_noun, spoken
 from scenarist.generation.redteam.planning import plan_attack_slots
 from scenarist.generation.redteam.writer import write_attack_item
 from scenarist.generation.types import (
@@ -63,7 +63,7 @@ def asset_words(agent: AgentSpec) -> set[str]:
             for part in (row.input, row.output):
                 if isinstance(part, dict):
                     for key in part:
-                        words |= {key.lower(), spoken(key)}
+                        words |= {key.lower(), spoken(key), field_noun(spoken(key))}
     return {w for w in words if len(w) > 3 and w not in {"error", "status"}}
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+from scenarist.generation.data_blocks import as_data
+
 PROMPT_VERSION = "kb-1"
 END_CALL_TOOL = "TOOL_END_CALL"
 CONTEXT_CHARS = 1500
@@ -36,11 +38,12 @@ def kb_question_messages(agent_name: str, description: str, file_name: str, sect
                          context: str) -> list[dict[str, str]]:
     """Ask for a caller question answered by one KB passage."""
     user = (
-        f"Agent: {json.dumps(agent_name)}\n"
-        f"<agent_description>\n{description[:2000]}\n</agent_description>\n"
-        f"<kb_context file={json.dumps(file_name)} section={json.dumps(section)}>\n{context[:CONTEXT_CHARS]}\n"
+        f"Agent: {as_data(json.dumps(agent_name))}\n"
+        f"<agent_description>\n{as_data(description[:2000])}\n</agent_description>\n"
+        f"<kb_context file={as_data(json.dumps(file_name))} section={as_data(json.dumps(section))}>\n"
+        f"{as_data(context[:CONTEXT_CHARS])}\n"
         f"</kb_context>\n"
-        f"<kb_passage>\n{quote}\n</kb_passage>\n"
+        f"<kb_passage>\n{as_data(quote)}\n</kb_passage>\n"
         "Write one scenario whose question the passage answers."
     )
     return [{"role": "system", "content": _SYSTEM.format(answer_rule=_IN_SCOPE_RULE)},
@@ -50,9 +53,9 @@ def kb_question_messages(agent_name: str, description: str, file_name: str, sect
 def kb_out_of_scope_messages(agent_name: str, description: str, topic: str) -> list[dict[str, str]]:
     """Ask for a caller question on a topic the KB does not cover."""
     user = (
-        f"Agent: {json.dumps(agent_name)}\n"
-        f"<agent_description>\n{description[:2000]}\n</agent_description>\n"
-        f"<topic>\n{topic}\n</topic>\n"
+        f"Agent: {as_data(json.dumps(agent_name))}\n"
+        f"<agent_description>\n{as_data(description[:2000])}\n</agent_description>\n"
+        f"<topic>\n{as_data(topic)}\n</topic>\n"
         "The knowledge base does NOT cover this topic. Write one scenario in which the caller asks about it, "
         "naturally, as a caller of this business would."
     )

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from scenarist.generation.knowledge.passages import COUNT, DATE, DURATION, MONEY, PERCENT, TIME, Candidate
 from scenarist.generation.knowledge.sections import row_pairs
-from scenarist.generation.text import STOPWORDS, goal_phrase, verb_base
+from scenarist.generation.text import STOPWORDS, goal_phrase, verb_base, with_article
 
 _GENERIC_TOPIC = re.compile(
     r"^(introduction|overview|faqs?|frequently asked questions|general|notes?|contents|misc\w*|summary|page \d+|"
@@ -120,6 +120,9 @@ def _question_for(candidate: Candidate, flat: str, topic: str, figure: str | Non
     if purpose:
         return (f"{opener} How do I {_lower_first(purpose.group(1))}?",
                 "If the agent skips a step, ask what you need to do first and what happens next.")
+    duration = _how_long_question(caller, candidate.kind) or _how_much_question(caller, candidate.kind)
+    if duration:
+        return f"{opener} {duration}", f"If the agent is vague, ask for the exact {_figure_noun(candidate.kind)}."
     echo = _echo_question(caller, candidate.kind)
     if echo:
         return f"{opener} So {echo}?", f"If the agent is vague, ask for the exact {_figure_noun(candidate.kind)}."
@@ -133,8 +136,48 @@ def _question_for(candidate: Candidate, flat: str, topic: str, figure: str | Non
         question = rng.choice((f"What's your policy on {focus}?", f"Are there any rules I should know about {focus}?",
                                f"Is there anything I need to know about {focus} before I go ahead?"))
         return f"{opener} {question}", "Ask whether there are any exceptions or conditions."
+    yes_no = _yes_no_question(caller)
+    if yes_no:
+        return f"{opener} {yes_no}", "If the agent answers only yes or no, ask for the conditions behind it."
     question = rng.choice((f"What can you tell me about {focus}?", f"Can you tell me how {focus} works?"))
     return f"{opener} {question}", f"Ask one natural follow-up question about {focus}."
+
+
+def _yes_no_question(caller: str) -> str | None:
+    """'Whitening is not suitable for patients under 18 …' → 'Is whitening suitable for patients under 18 …?'
+    (asked neutrally, so the answer — here 'no' — is the agent's to give)."""
+    match = re.match(r"^([A-Z][\w'-]*(?: [\w'-]+){0,3}) (is|are|can|will) (?:not )?(.+?)[.!]?$", caller)
+    if not match or match.group(1).lower() in _PRONOUNS or "," in match.group(1):
+        return None
+    subject, verb, rest = match.groups()
+    return f"{verb.capitalize()} {_lower_first(subject)} {rest}?"
+
+
+def _how_much_question(caller: str, kind: str) -> str | None:
+    """'A deposit of 50 pounds is required for any plan over 500 pounds' → 'How much is the deposit for any plan over
+    500 pounds?'."""
+    if kind != "money":
+        return None
+    match = re.match(r"^(?:A|An|The) ([\w-]+(?: [\w-]+)?) of (?:" + MONEY.pattern + ")" +
+                     r" (?:is|are) (?:required|charged|payable|due|needed|taken)\s+(.+?)[.!]?$", caller, re.I)
+    if not match:
+        return None
+    return f"How much is the {match.group(1).lower()} {match.groups()[-1]}?"
+
+
+def _how_long_question(caller: str, kind: str) -> str | None:
+    """'You keep dental records for at least 11 years after my last visit' → 'How long do you keep dental records
+    after my last visit?' (the figure becomes the question instead of being echoed back)."""
+    if kind != "duration":
+        return None
+    match = re.match(r"^(You|I|We) (\w+) (.+?)\s*(?:for )?(?:at least |up to |about |around )?" + DURATION.pattern
+                     + r"(.*)$", caller)
+    if not match or not verb_base(match.group(2)) and match.group(2).lower() not in ("keep", "hold", "store"):
+        return None
+    subject, verb, head, tail = match.group(1), match.group(2), match.group(3), match.groups()[-1]
+    tail = tail.strip(" .")
+    question = f"How long do {subject.lower() if subject != 'I' else 'I'} {verb} {head}"
+    return f"{question}{(' ' + tail) if tail and not tail.startswith(',') else ''}?".replace(" ,", ",")
 
 
 def _echo_question(caller: str, kind: str) -> str | None:
@@ -178,19 +221,34 @@ def _csv_question(candidate: Candidate, rng: random.Random) -> KBQuestion:
     column, value = rng.choice(numeric or others)
     attr = _humanise(column)
     unit = re.search(r"\b(minutes|hours|days|weeks|months|years)$", attr)
+    thing = _item_phrase(key)
     if unit:
-        ask = f"How long does {key} take?"
-        stated = f"{key} takes {value} {unit.group(1)}"
+        attr = attr[: unit.start()].strip() or "time"  # "duration minutes" → "duration"
+        ask = f"How long does {thing} take?"
+        stated = f"{thing} takes {value} {unit.group(1)}"
     elif MONEY.search(value) or re.search(r"price|cost|fee|rate", attr):
-        ask, stated = f"How much is the {attr} for {key}?", f"the {attr} for {key} is {value}"
+        ask, stated = f"How much does {thing} cost?", f"the {attr} for {thing} is {value}"
     else:
-        ask, stated = f"What's the {attr} for {key}?", f"the {attr} for {key} is {value}"
+        ask, stated = f"What's the {attr} for {thing}?", f"the {attr} for {thing} is {value}"
     question = f"{rng.choice(_BARE_OPENERS)} {ask}"
     facts = "; ".join(f"{_humanise(c)}: {v}" for c, v in pairs)
     answer = (f"The agent gives the correct answer: {stated}. (Source row: {facts}.) It does not give a different "
               f"figure or invent details.")
     return KBQuestion(question, answer, f"If the agent does not give a figure, ask for the exact {attr}.",
-                      f"{_humanise(key_column)} {key}")
+                      f"{attr} of {thing}")
+
+
+def _item_phrase(key: str) -> str:
+    """A spreadsheet key as a caller says it: 'Check-up' → 'a check-up', 'Whitening (home kit)' → 'whitening
+    (home kit)' (mass nouns and plurals take no article; names in capitals keep them)."""
+    words = [w for w in key.split() if w[:1].isalpha()]
+    if len(words) > 1 and all(w[:1].isupper() for w in words):
+        return key  # a product name ("Gold Plan")
+    phrase = _lower_first(key)
+    head = re.sub(r"\s*\(.*\)$", "", phrase).split()[-1] if phrase.split() else phrase
+    if head.endswith(("ing", "s")) or head in ("treatment", "care", "advice", "whitening"):
+        return phrase
+    return with_article(phrase)
 
 
 def _figure(flat: str, kind: str) -> str | None:

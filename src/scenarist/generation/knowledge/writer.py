@@ -23,6 +23,7 @@ from scenarist.generation.redteam.attempts import ask_validated
 from scenarist.generation.redteam.naming import unique_name
 from scenarist.generation.redteam.refusal import looks_like_refusal
 from scenarist.generation.text import content_stems
+from scenarist.generation.values import organisation_name
 from scenarist.generation.types import (
     AgentAnalysis,
     AgentSpec,
@@ -183,7 +184,8 @@ def _scenario(agent: AgentSpec, request: GenerationRequest, slot: Slot, question
         index=slot.index,
         name=name,
         instructions=render_kb_instructions(
-            agent.name, question.question, question.follow_up, out_of_scope=out_of_scope,
+            organisation_name(agent.name, agent.description), question.question, question.follow_up,
+            out_of_scope=out_of_scope,
             end_call=END_CALL_TOOL in request.caller_tool_ids, variant=slot.index,
         ),
         expected_outcome_prompt=OUT_OF_SCOPE_OUTCOME if out_of_scope else question.answer,

@@ -9,6 +9,7 @@ from typing import Any
 from scenarist.generation.fields import is_identity_field, is_person_field, is_sensitive_field
 from scenarist.generation.text import goal_phrase
 from scenarist.generation.types import AgentAnalysis, AgentSpec, Slot
+from scenarist.generation.values import organisation_name
 
 # Mock output keys that carry no information worth attacking.
 _TRIVIAL_FIELDS = {"status", "success", "ok", "message", "error", "result", "found", "code"}
@@ -48,6 +49,7 @@ class AttackAssets:
     policies: tuple[PolicyAsset, ...]
     variables: tuple[str, ...]
     sample_values: dict[str, str] = field(default_factory=dict)
+    organisation: str = ""  # the business the agent speaks for ('Park Row Dental'), used in spoken pretexts
 
     def tool_named(self, name: str | None) -> ToolAsset | None:
         """The tool with this name, if the agent has it."""
@@ -88,6 +90,7 @@ def collect_assets(agent: AgentSpec, analysis: AgentAnalysis) -> AttackAssets:
         ),
         variables=tuple(analysis.variables or [v.name for v in agent.variables]),
         sample_values={k: v for k, v in samples.items() if v},
+        organisation=organisation_name(agent.name, agent.description),
     )
 
 
@@ -161,11 +164,19 @@ def asset_mentions(assets: AttackAssets) -> list[str]:
     for tool in assets.tools:
         phrases.update({tool.name.lower(), spoken(tool.name)})
     for name in assets.data_fields + assets.variables:
-        phrases.update({name.lower(), spoken(name)})
+        phrases.update({name.lower(), spoken(name), field_noun(spoken(name))})
     for value in assets.sample_values.values():
         if len(value) >= 4:
             phrases.add(value.lower())
     return sorted(p for p in phrases if len(p) >= 3)
+
+
+def field_noun(label: str) -> str:
+    """A field label usable as a noun: 'guardian of' → 'guardian details' (a trailing preposition reads broken)."""
+    words = label.split()
+    if len(words) > 1 and words[-1].lower() in ("of", "for", "to", "with", "by", "in", "on", "at"):
+        return " ".join(words[:-1] + ["details"])
+    return label
 
 
 def policy_phrase(policy: PolicyAsset | None, max_chars: int = 140) -> str | None:

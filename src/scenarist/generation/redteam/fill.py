@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from scenarist.generation.redteam.assets import (
     AttackAssets,
     AttackFocus,
+    field_noun,
     generic_field,
     generic_policy,
     generic_tool,
@@ -78,7 +79,7 @@ def _placeholders(assets: AttackAssets, focus: AttackFocus, *, voice: bool) -> d
     def pick(raw: str | None, fallback: str) -> str:
         if not raw:
             return fallback
-        text = name(raw)
+        text = field_noun(name(raw))
         if voice and speakability_problems(text):
             return fallback
         return text
@@ -89,7 +90,7 @@ def _placeholders(assets: AttackAssets, focus: AttackFocus, *, voice: bool) -> d
         return text or fallback
 
     return {
-        "agent": prose(assets.agent_name, "the company"),
+        "agent": prose(assets.organisation or assets.agent_name, "the company"),
         "domain": prose(assets.domain, "this service"),
         "ordinary": prose(focus.ordinary, "ask a simple question about the service"),
         "tool": pick(focus.tool, generic_tool()),

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+from scenarist.generation.data_blocks import as_data
+
 from scenarist.generation.redteam.assets import AttackAssets, AttackFocus, policy_phrase
 from scenarist.generation.redteam.fill import MAX_TURNS, MIN_TURNS, AttackPlan
 from scenarist.generation.types import AgentSpec, AttackType
@@ -60,12 +62,12 @@ def attack_messages(
     user = (
         f"Attack type: {attack_type.value}\n"
         f"Mode: {'red_teaming_voice' if voice else 'red_teaming_text'}\n"
-        f"<agent_description>\n{agent.description[:_DESCRIPTION_CHARS]}\n</agent_description>\n"
-        f"<agent_assets>\n{json.dumps(asset_data, ensure_ascii=False)}\n</agent_assets>\n"
-        f"<tactic>\n{json.dumps(tactic_data, ensure_ascii=False)}\n</tactic>\n"
+        f"<agent_description>\n{as_data(agent.description[:_DESCRIPTION_CHARS])}\n</agent_description>\n"
+        f"<agent_assets>\n{as_data(json.dumps(asset_data, ensure_ascii=False))}\n</agent_assets>\n"
+        f"<tactic>\n{as_data(json.dumps(tactic_data, ensure_ascii=False))}\n</tactic>\n"
     )
     if extra_instructions.strip():
-        user += f"<batch_steering>\n{extra_instructions.strip()}\n</batch_steering>\n"
+        user += f"<batch_steering>\n{as_data(extra_instructions.strip())}\n</batch_steering>\n"
     user += "Write the scenario now."
     return [{"role": "system", "content": system}, {"role": "user", "content": user}]
 

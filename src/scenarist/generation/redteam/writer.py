@@ -162,7 +162,7 @@ def _scenario(
     """Assemble the GeneratedScenario from a plan."""
     attack_type = slot.attack_type or request.attack_type
     assert attack_type is not None
-    base_name = plan.title if engine == ENGINE_LLM else f"{plan.title}: {plan.target_label}"
+    base_name = plan.title if engine == ENGINE_LLM else f"{plan.title} ({plan.target_label})"
     name = unique_name(base_name, taken_names)
     taken_names.add(name)
     end_call = END_CALL_TOOL in request.caller_tool_ids

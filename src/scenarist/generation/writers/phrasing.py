@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 import re
 
-from ..text import humanise_identifier, truncate
+from ..text import as_agent_action, humanise_identifier, sentences, truncate, verb_base, with_article
 
 _CALLER_NOUN = r"(?:caller|patient|customer|client|member|cardholder|user|guest|passenger)"
 _TOOL_CLAUSE = re.compile(r"\s*(?:\b(?:with|using|via|by calling|call|through)\s+)?`?\b[a-z]+(?:_[a-z0-9]+)+\b`?", re.I)
@@ -43,8 +43,12 @@ def ref(field: str) -> str:
     return "{{test_profile.%s}}" % field
 
 
-def fact_phrase(key: str, value: object) -> str:
-    """A request detail as a phrase: ('date', '2025-06-10') → 'on 2025-06-10'."""
+_KIND_WORDS = ("treatment", "service", "type", "product", "appointment_type", "room", "plan")
+
+
+def fact_phrase(key: str, value: object, money: str = "{}") -> str:
+    """A request detail as a phrase: ('date', '2025-06-10') → 'on 2025-06-10', ('treatment', 'check-up') →
+    'for a check-up', ('amount', 4.5) → 'of 4.50' (`money` formats amounts, e.g. '£{}')."""
     name = key.lower()
     if isinstance(value, list):
         value = ", ".join(str(v) for v in value)
@@ -52,19 +56,40 @@ def fact_phrase(key: str, value: object) -> str:
         return f"on {value}"
     if "time" in name:
         return f"around {value}"
-    if "amount" in name or "total" in name:
-        return f"for {value}"
+    if "amount" in name or "total" in name or "price" in name:
+        return f"of {format_money(value, money)}"
     if "merchant" in name:
         return f"at {value}"
     if "address" in name:
         return f"to {value}"
     if name in ("items", "item", "products"):
-        return f"{value}"
-    return f"{value}" if name in ("treatment", "service", "type", "delivery", "reason") else f"{label(key)} {value}"
+        return f"the {value}"
+    if name in _KIND_WORDS or name.endswith("_type"):
+        return f"for {with_article(str(value))}"
+    if name in ("delivery", "shipping"):
+        return f"by {value} {name}"
+    return f"{label(key)} {value}"
 
 
-def caller_step(step: str, facts: dict[str, object], rng: random.Random) -> str | None:
-    """A caller behaviour derived from one agent step, or None when the step is the agent's internal work."""
+def format_money(value: object, money: str = "{}") -> str:
+    """4.5 → '4.50' inside the agent's currency pattern ('£{}', '{} EUR')."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return money.format(f"{value:.2f}")
+    return str(value)
+
+
+def inline_fact(key: str) -> bool:
+    """Whether a request detail reads naturally inside the goal sentence (others become a preference)."""
+    name = key.lower()
+    return any(word in name for word in ("date", "time", "amount", "total", "price", "merchant", "address")) or \
+        name == "day" or name in _KIND_WORDS or name.endswith("_type")
+
+
+def caller_step(step: str, facts: dict[str, object], rng: random.Random, choice: str | None = None) -> str | None:
+    """A caller behaviour derived from one agent step, or None when the step is the agent's internal work.
+
+    `choice` is the alternative the caller wants when the agent asks them to pick ('cancel' in 'move it or cancel it').
+    """
     text = strip_tool_mentions(step.strip().rstrip("."))
     lowered = text.lower()
     if not text or re.search(r"\b(verify|date of birth|full name|phone number|last four)\b", lowered):
@@ -72,10 +97,13 @@ def caller_step(step: str, facts: dict[str, object], rng: random.Random) -> str 
     match = re.match(r"^ask (?:the \w+ )?(which|what|for|about|where|when|how|whether|if)\b\s*(.*)$", text, re.I)
     if match:
         topic = caller_view(f"{match.group(1)} {match.group(2)}".strip())
-        answer = _answer_for(topic, facts, rng)
-        if answer:
-            return f"When the agent asks {_paren_trim(topic)}, {answer}."
-        return None
+        if choice and " or " in topic and re.search(rf"\b{re.escape(choice)}\b", topic, re.I):
+            return f"When the agent asks {_paren_trim(topic)}, say you want to {choice} it."
+        answer = _answer_for(topic, facts, rng) or rng.choice([
+            "give a short, concrete answer (make up a plausible detail)",
+            "answer briefly with one concrete, plausible detail",
+        ])
+        return f"When the agent asks {_paren_trim(topic)}, {answer}."
     if re.match(r"^(offer|suggest|propose|list)\b", lowered):
         return rng.choice([
             "When options are offered, ask which one is soonest before choosing.",
@@ -101,11 +129,41 @@ def caller_step(step: str, facts: dict[str, object], rng: random.Random) -> str 
 
 def conditional_probe(step: str) -> str | None:
     """'If the order is late, offer a voucher.' → a caller move that triggers the branch."""
-    match = re.match(r"^(?:if|when)\s+(.+?),\s*(.+)$", strip_tool_mentions(step.strip().rstrip(".")), re.I)
+    split = conditional_parts(step)
+    if split is None:
+        return None
+    return f"Make it clear that {truncate(caller_view(split[0]), 140)}, and see how the agent handles it."
+
+
+def conditional_outcome(step: str) -> str | None:
+    """'If the order is late, apologise and offer a voucher.' → what the agent must then do, for the outcome."""
+    split = conditional_parts(step)
+    if split is None:
+        return None
+    condition, action = split
+    return f"When the caller says {truncate(condition, 140)}, the agent {truncate(as_agent_action(action), 160)}."
+
+
+def conditional_parts(step: str) -> tuple[str, str] | None:
+    """('the order is more than 20 minutes late', 'apologise and offer a 10% voucher') from an 'If …, do …' step.
+
+    The split is at the first comma followed by an instruction verb, so a condition listing several things
+    ('facial swelling, difficulty breathing or bleeding') stays whole.
+    """
+    text = strip_tool_mentions(step.strip().rstrip("."))
+    match = re.match(r"^(?:if|when)\s+(.+)$", text, re.I)
     if not match:
         return None
-    condition = caller_view(match.group(1))
-    return f"Make it clear that {truncate(condition, 140)}, and see how the agent handles it."
+    body = match.group(1)
+    for comma in re.finditer(r",\s*(\w+)", body):
+        word = comma.group(1).lower()
+        if verb_base(word) == word or word in _INSTRUCTION_VERBS:
+            return body[: comma.start()].strip(), body[comma.start(1):].strip()
+    return None
+
+
+_INSTRUCTION_VERBS = frozenset("tell apologise apologize say offer explain advise warn inform direct refer suggest "
+                               "escalate give end".split())
 
 
 def _answer_for(topic: str, facts: dict[str, object], rng: random.Random) -> str | None:
@@ -116,10 +174,15 @@ def _answer_for(topic: str, facts: dict[str, object], rng: random.Random) -> str
               if any(part in lowered for word in label(k).split() if len(word) > 2 for part in synonyms.get(word, (word,)))]
     if not picked:
         return None
+    picked.sort(key=lambda kv: 0 if any(w in kv[0].lower() for w in ("amount", "total", "price")) else 1)
     phrases = [fact_phrase(k, v) for k, v in picked[:2]]
     if any(("date" in k or "time" in k) for k, _ in picked[:2]):
         return rng.choice(["say you would prefer it ", "ask for a slot "]) + " ".join(phrases)
-    if phrases[0].startswith(("on ", "around ", "to ", "for ", "at ")):
+    if phrases[0].startswith("for ") and len(phrases) == 1:
+        return rng.choice(["say you need ", "tell them plainly: you need "]) + phrases[0][4:]
+    if phrases[0].startswith("of "):
+        return "say it was " + " ".join([phrases[0][3:], *phrases[1:]])
+    if phrases[0].startswith(("on ", "around ", "to ", "at ")):
         return "say it was " + " ".join(phrases)
     return rng.choice(["say ", "tell them plainly: "]) + ", ".join(phrases)
 
@@ -127,6 +190,16 @@ def _answer_for(topic: str, facts: dict[str, object], rng: random.Random) -> str
 def _paren_trim(text: str) -> str:
     """Drop a trailing parenthetical list (the caller should not echo the agent's option list)."""
     return re.sub(r"\s*\([^)]*\)\s*$", "", text).strip()
+
+
+def inquiry_steps(step: str) -> list[str]:
+    """One caller question per sentence of an information step ('… at 14 Park Row. Parking is available …')."""
+    out = []
+    for sentence in sentences(step):
+        question = inquiry_step(sentence)
+        if question and question not in out:
+            out.append(question)
+    return out
 
 
 def inquiry_step(step: str) -> str | None:
