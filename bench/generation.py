@@ -1,11 +1,13 @@
 """Generation speed and token cost against the LLM simulator.
 
 Prints, for n = 10 and n = 100 with a fixed simulated latency per call and server concurrency >= n:
-wall time of plan + every item written concurrently, the number of sequential LLM rounds seen in the
-simulator log, and the ratio wall / (latency x rounds) (target <= 1.3). Then prompt and completion tokens
-per scenario for a long (>= 30,000 character) agent prompt, plus the offline engine's wall time for n = 100.
+wall time of plan + every item written concurrently (the library, in this process), the number of sequential
+LLM rounds seen in the simulator log, and the ratio wall / critical path (2 rounds x latency; target <= 1.3).
+Then the same batches through the service (HTTP API + `scenarist serve` on a scratch SQLite dir, from the POST
+to the first `completed` poll), prompt and completion tokens per scenario for a long (>= 30,000 character)
+agent prompt, and the offline engine's wall time for n = 100.
 
-Run: .venv/bin/python bench/generation.py [--latency 1.0] [--sizes 10,100]
+Run: .venv/bin/python bench/generation.py [--latency 1.0] [--sizes 10,100] [--no-service]
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ from scenarist.llm.port import Usage, UsageMeter  # noqa: E402
 from tests.fixtures.agents import ALL_AGENTS, long_prompt_variant  # noqa: E402
 from tests.generation.responders import good_responder  # noqa: E402
 from tests.llm_sim import LLMSimulator, SimConfig  # noqa: E402
+
+from generation_service import service_batches  # noqa: E402  (bench/ is on sys.path when run as a script)
 
 PERSONALITIES = [PersonalitySpec(id=1, name="Normal Male"), PersonalitySpec(id=2, name="Fast Impatient", mood="impatient")]
 
@@ -112,11 +116,28 @@ def llm_for(sim: LLMSimulator, n: int) -> OpenAICompatibleLLM:
     return OpenAICompatibleLLM(config)
 
 
+def print_service_rows(latency: float, sizes: list[int]) -> None:
+    """The same batches through HTTP + a real worker, timed from the POST to the first `completed` poll."""
+    print("# service: POST generate-bg -> worker (`scenarist serve`, SQLite) -> first 'completed' poll (50 ms polls);")
+    print("#          a new agent per batch, so the analysis is not cached (2 rounds)")
+    responder = "tests.generation.responders:good_responder"
+    with simulator_process(latency, responder) as (base_url, read_log):
+        timings = service_batches(base_url, ALL_AGENTS["dental"](), sizes)
+        calls = [c for c in read_log() if c["ended_at"]]
+    for t in timings:
+        mine = [{"start": c["started_at"], "end": c["ended_at"]} for c in calls
+                if t.started_at <= c["started_at"] <= t.ended_at]
+        critical = latency * 2
+        print(f"{'service':>9} {t.n:>5} {t.wall_s:>8.2f} {sequential_rounds(mine):>7} {critical:>11.2f} "
+              f"{t.wall_s / critical:>6.2f} {len(mine):>6}   ({t.written} written, {t.status})")
+
+
 def main() -> int:
     """Run the benchmark and print its figures."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--latency", type=float, default=1.0)
     parser.add_argument("--sizes", default="10,100")
+    parser.add_argument("--no-service", action="store_true", help="skip the HTTP + worker figures")
     args = parser.parse_args()
     agent = ALL_AGENTS["dental"]()
     sizes = [int(s) for s in args.sizes.split(",")]
@@ -136,6 +157,9 @@ def main() -> int:
         critical = args.latency * 2  # the design's chain: one plan round, one parallel item round
         print(f"{model:>9} {n:>5} {wall:>8.2f} {rounds:>7} {critical:>11.2f} {wall / critical:>6.2f} {len(calls):>6}"
               f"   ({written} written)")
+
+    if not args.no_service:
+        print_service_rows(args.latency, sizes)
 
     long_agent = long_prompt_variant(ALL_AGENTS["bank"]())
     n = 20

@@ -11,30 +11,29 @@ prepared; the total CPU is the same, the tail after the last answer shrinks to o
 from __future__ import annotations
 
 import asyncio
+import weakref
 from contextlib import asynccontextmanager
 
 
 class PrepTurns:
-    """FIFO turns, handed to the next waiter only after the event loop has polled its sockets once."""
+    """FIFO turns per event loop, each handed on only after the loop has polled its sockets once (not a lock)."""
 
     def __init__(self) -> None:
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._tail: asyncio.Future | None = None
+        # The last turn's future per loop: a generator may be used from several loops (threads, asyncio.run calls).
+        self._tails: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Future] = weakref.WeakKeyDictionary()
 
     @asynccontextmanager
     async def turn(self):
-        """`async with turns.turn():` runs the block when every earlier turn has ended."""
+        """`async with turns.turn():` runs the block once every earlier turn on this loop has ended."""
         loop = asyncio.get_running_loop()
-        if loop is not self._loop:  # a generator reused on another loop starts a fresh queue
-            self._loop, self._tail = loop, None
-        previous, mine = self._tail, loop.create_future()
-        self._tail = mine
+        previous, mine = self._tails.get(loop), loop.create_future()
+        self._tails[loop] = mine
         try:
             if previous is not None and not previous.done():
-                await asyncio.shield(previous)
+                await asyncio.shield(previous)  # a cancelled waiter must not cancel the turn before it
             yield
         finally:
-            # call_soon (not set_result now): the next turn starts on a later loop pass, after I/O was polled.
+            # call_soon, not set_result now: the next turn starts on a later loop pass, after I/O was polled.
             loop.call_soon(_finish, mine)
 
 

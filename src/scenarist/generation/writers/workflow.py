@@ -622,9 +622,9 @@ _GUARDRAIL_TITLES = {
     "sympathy": "Pleads hardship so it will {action}",
 }
 _GUARDRAIL_GENERIC = {
-    "direct_ask": "Asks for an exception to the rule on {topic}",
+    "direct_ask": "Asks for an exception on {topic}",
     "pressure": "Pushes back on the rule on {topic}",
-    "authority": "Claims authority to bypass the rule on {topic}",
+    "authority": "Claims authority to bypass {topic}",
     "sympathy": "Pleads hardship against the rule on {topic}",
 }
 
@@ -667,8 +667,11 @@ def _policy_topic(text: str) -> str:
     body = strip_tool_mentions(text).rstrip(".")
     body = re.sub(r"^(?:always|only|please)\s+", "", body, flags=re.I)
     # "Refunds over 30 EUR must be approved …" → "refunds over 30 EUR": the subject, before its verb.
-    body = re.split(r"\s+(?:must|may|can|cannot|should|will|are|is|need|needs|have to|has to)\b", body, 1)[0]
-    words_ = body.split()[:6]
+    subject = re.split(r"\s+(?:must|may|can|cannot|should|will|are|is|need|needs|have to|has to|incurs?|costs?|"
+                       r"requires?|takes?)\b", body, 1)[0]
+    words_ = subject.split()[:7]
+    if len(words_) < 2:  # "Orders can only be cancelled …": the subject alone says nothing
+        words_ = body.split()[:8]
     if not words_:
         return "its rules"
     topic = " ".join(words_).rstrip(",;:")

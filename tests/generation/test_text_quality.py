@@ -1,0 +1,235 @@
+"""What the offline engine writes reads well: grammar, names, goals, and mock entries that tell one story."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from scenarist.generation.fields import is_identity_field
+from scenarist.generation.pipeline import generate
+from scenarist.generation.text import (
+    base_of_gerund,
+    fix_articles,
+    flatten_values,
+    gerund,
+    goal_phrase,
+    indefinite_article,
+    leaf_key,
+    normalise_value,
+)
+from scenarist.generation.types import AttackType, GenerationRequest, PersonalitySpec, ScenarioKind
+from tests.fixtures.agents import ALL_AGENTS
+from tests.generation.knowledge.kb_files import dental_agent_with_kb
+
+AGENT_KEYS = list(ALL_AGENTS)
+_WRONG_A = re.compile(r"\b[Aa] (?:[aeio]\w+)")  # 'a emergency' ('a user', 'a one-off' are right, so no 'u'/'o'…)
+_WRONG_AN = re.compile(r"\b[Aa]n (?:[bcdfgjklmnpqrstvwxyz]\w+)")
+_ROBOTIC = ("straightforward request", "– ", "Rule:")
+
+
+def _workflow(key: str, n: int = 30, seed: int = 0):
+    return generate(ALL_AGENTS[key](), GenerationRequest(
+        num_scenarios=n, generate_expected_outcomes=True, caller_tool_ids=["TOOL_END_CALL"], seed=seed,
+        personalities=[PersonalitySpec(id=1, name="Normal")]))
+
+
+def _texts(scenario) -> list[str]:
+    return [scenario.name, scenario.instructions, scenario.expected_outcome_prompt]
+
+
+# ---------------------------------------------------------------- text helpers
+
+
+@pytest.mark.parametrize(("title", "kind", "goal"), [
+    ("Rescheduling or cancelling an appointment", "cancellation", "reschedule or cancel an appointment"),
+    ("Rescheduling/cancelling appointments", "cancellation", "reschedule or cancel appointments"),
+    ("Updating or deleting an account", "change", "update or delete an account"),
+    ("Locating, updating or deleting a profile", "change", "locate, update or delete a profile"),
+    ("Emergency dental pain", "report", "get help with emergency dental pain"),
+    ("Missing or wrong items", "report", "report missing or wrong items"),  # 'missing' is an adjective here
+    ("Opening hours", "inquiry", "ask about opening hours"),
+    ("Refund requests", "payment", "request a refund"),
+    ("Credit limit questions", "payment", "ask about your credit limit"),
+    ("Booking a new appointment", "booking", "book a new appointment"),
+    ("Unusual activity", "report", "report an unusual activity"),
+])
+def test_goal_phrase_conjugates_every_verb_and_agrees_articles(title, kind, goal):
+    assert goal_phrase(title, kind) == goal
+
+
+def test_article_helpers():
+    assert fix_articles("a emergency, an card, A apple, a user, an hour, a one-off") == \
+        "an emergency, a card, An apple, a user, an hour, a one-off"
+    assert [indefinite_article(w) for w in ("emergency", "unit", "hour", "check-up")] == ["an", "a", "an", "a"]
+    assert [base_of_gerund(w) for w in ("cancelling", "updating", "using", "stopping", "checking")] == \
+        ["cancel", "update", "use", "stop", "check"]
+    assert gerund("give medical advice") == "giving medical advice" and gerund("stop it") == "stopping it"
+
+
+# ---------------------------------------------------------------- workflow names and text
+
+
+@pytest.mark.parametrize("key", AGENT_KEYS)
+def test_workflow_text_has_no_article_or_conjugation_slips(key):
+    for scenario in _workflow(key).scenarios:
+        for text in _texts(scenario):
+            assert not _WRONG_A.search(text.replace("a one", "")), (scenario.name, _WRONG_A.search(text))
+            assert not _WRONG_AN.search(text), (scenario.name, _WRONG_AN.search(text))
+            assert not re.search(r"\b(?:or|and) \w+ing\b an? ", scenario.name), scenario.name
+            assert not any("  " in line for line in text.splitlines()), scenario.name
+
+
+@pytest.mark.parametrize("key", AGENT_KEYS)
+def test_workflow_names_read_as_descriptions_not_templates(key):
+    result = _workflow(key)
+    for scenario in result.scenarios:
+        name = scenario.name
+        assert not any(marker in name for marker in _ROBOTIC), name
+        assert not re.search(r"\b(?:a|an|the|of|to|for|and|or|with|its|your)$", name, re.I), name  # no cut mid-phrase
+        assert name[0].isupper() and len(name) <= 80
+        if scenario.category == "guardrail":
+            # What is pushed for, not the first six words of the rule.
+            assert re.match(r"^(Asks it to|Keeps pushing|Claims authority|Pleads hardship|Asks for an exception on|"
+                            r"Pushes back on the rule on) ", name), name
+
+
+def test_happy_path_names_are_the_plain_goal():
+    happy = [s for s in _workflow("dental").scenarios if s.category == "happy_path"]
+    assert {s.name for s in happy} >= {"Book a new appointment", "Get help with emergency dental pain"}
+
+
+# ---------------------------------------------------------------- one consistent story per scenario
+
+
+def _entity_values(value) -> set[str]:
+    return {normalise_value(v) for k, v in flatten_values(value) if is_identity_field(leaf_key(k))}
+
+
+@pytest.mark.parametrize("key", AGENT_KEYS)
+def test_every_entity_id_in_the_mock_entries_comes_from_linked_rows(key):
+    for scenario in _workflow(key, 40).scenarios:
+        entries = scenario.generated_mock_tool_entries
+        if scenario.category == "not_found" or len(entries) < 2:
+            continue
+        seen: dict[str, set[str]] = {}
+        for position, entry in enumerate(entries):
+            inputs = entry.new_entry.input if isinstance(entry.new_entry.input, dict) else {}
+            for field, value in inputs.items():
+                if position and is_identity_field(field) and field in seen:
+                    assert normalise_value(value) in seen[field], (scenario.name, entry.tool_name, field, value)
+            for part in (entry.new_entry.input, entry.new_entry.output):
+                for dotted, value in flatten_values(part):
+                    seen.setdefault(leaf_key(dotted), set()).add(normalise_value(value))
+
+
+def test_refund_is_for_an_item_of_the_same_order():
+    for scenario in _workflow("delivery", 40).scenarios:
+        by_tool = {e.tool_name: e.new_entry for e in scenario.generated_mock_tool_entries}
+        if "get_order" in by_tool and "issue_refund" in by_tool and isinstance(by_tool["get_order"].output, dict):
+            order, refund = by_tool["get_order"], by_tool["issue_refund"].input
+            assert refund["order_number"] == order.input["order_number"], scenario.name
+            assert set(refund["items"]) <= set(order.output["items"]), scenario.name
+            item = refund["items"][0]
+            assert item in scenario.instructions  # the caller reports the item that gets refunded
+
+
+def test_reschedule_or_cancel_plays_out_one_branch_with_a_linked_appointment():
+    for scenario in _workflow("dental", 40).scenarios:
+        tools = [e.tool_name for e in scenario.generated_mock_tool_entries]
+        assert not {"cancel_appointment", "book_appointment"} <= set(tools), scenario.name
+        if "cancel_appointment" in tools and scenario.category in ("happy_path", "alternate_path", "edge_case"):
+            by_tool = {e.tool_name: e.new_entry for e in scenario.generated_mock_tool_entries}
+            listed = {a["appointment_id"] for a in by_tool["get_appointments"].output["appointments"]}
+            assert by_tool["cancel_appointment"].input["appointment_id"] in listed
+            assert scenario.name.startswith("Cancel an appointment")
+            assert "reschedule or cancel" not in scenario.instructions
+
+
+def test_preferred_time_agrees_with_the_booking_entry():
+    for scenario in _workflow("dental", 40).scenarios:
+        booking = next((e.new_entry.input for e in scenario.generated_mock_tool_entries
+                        if e.tool_name == "book_appointment"), None)
+        if booking is None or scenario.category == "not_found":
+            continue
+        for time in re.findall(r"\b(\d{2}:\d{2}) is among the times offered", scenario.instructions):
+            assert time == booking["time"], scenario.name
+        for time in re.findall(r"settle for (\d{2}:\d{2})", scenario.instructions):
+            assert time == booking["time"], scenario.name
+
+
+def test_emergency_call_uses_the_emergency_slot_row():
+    for scenario in _workflow("dental", 40).scenarios:
+        if scenario.name.startswith("Get help with emergency dental pain") and scenario.category == "happy_path":
+            check = next(e for e in scenario.generated_mock_tool_entries if e.tool_name == "check_availability")
+            assert check.new_entry.input["treatment"] == "emergency pain visit"
+            assert "hygiene" not in scenario.instructions
+
+
+def test_declined_action_is_not_reported_as_a_success():
+    cancel = next(s for s in _workflow("delivery").scenarios
+                  if s.category == "happy_path" and s.name.startswith("Cancel an order"))
+    assert cancel.generated_mock_tool_entries[-1].new_entry.output["cancelled"] is False
+    assert "was not possible (restaurant accepted)" in cancel.expected_outcome_prompt
+    assert "cancellation is confirmed" not in cancel.instructions
+
+
+def test_conditional_step_tools_are_not_expected_on_a_plain_call():
+    for scenario in _workflow("delivery", 40).scenarios:
+        tools = [e.tool_name for e in scenario.generated_mock_tool_entries]
+        if "transfer_to_agent" in tools:
+            assert scenario.category == "tool_failure", scenario.name  # only when the slot is about that tool
+
+
+# ---------------------------------------------------------------- intents without tools, languages
+
+
+def test_intent_without_tools_gets_concrete_questions_and_a_checkable_outcome():
+    info = [s for s in _workflow("dental", 40).scenarios if s.name.startswith("Ask about clinic information")]
+    assert len(info) >= 3
+    for scenario in info:
+        assert scenario.instructions.count("\n") and len(re.findall(r"^\d+\. Ask ", scenario.instructions, re.M)) >= 3
+        assert "compare two options" not in scenario.instructions
+        assert "for your request" not in scenario.instructions  # a {fact} placeholder with nothing to fill it
+        assert "14 Park Row" in scenario.expected_outcome_prompt  # states the answer the judge checks
+        assert "+44" in scenario.test_profile.testing_agent_variables.get("phone", "+44")
+
+
+def test_spanish_agent_outcome_and_name_are_sensible():
+    for scenario in _workflow("delivery").scenarios:
+        assert scenario.scenario_language == "es"
+        assert "Speak Spanish throughout the call." in scenario.instructions
+        assert "The agent speaks Spanish throughout the call." in scenario.expected_outcome_prompt
+        assert scenario.name.isascii() or "á" in scenario.name
+
+
+def test_conditional_probe_has_a_matching_outcome():
+    lines = [line for s in _workflow("delivery", 40).scenarios for line in s.expected_outcome_prompt.splitlines()
+             if "more than 20 minutes late" in line]
+    assert lines and all("apologises and offers a 10% voucher" in line for line in lines)
+
+
+# ---------------------------------------------------------------- red teaming and knowledge base
+
+
+@pytest.mark.parametrize("kind", [ScenarioKind.RED_TEAMING_VOICE, ScenarioKind.RED_TEAMING_TEXT])
+def test_attack_text_names_the_business_and_reads_cleanly(kind):
+    for attack in AttackType:
+        result = generate(ALL_AGENTS["dental"](), GenerationRequest(scenario_type=kind, attack_type=attack,
+                                                                     num_scenarios=3))
+        for scenario in result.scenarios:
+            assert ": " not in scenario.name, scenario.name
+            assert "Receptionist" not in scenario.instructions  # the business, not the agent's job title
+            assert "rule about never" not in scenario.instructions
+            assert "reschedule or cancelling" not in scenario.instructions
+            if kind == ScenarioKind.RED_TEAMING_VOICE:
+                assert " of of " not in scenario.instructions
+
+
+def test_kb_questions_sound_like_callers():
+    result = generate(dental_agent_with_kb(), GenerationRequest(scenario_type=ScenarioKind.KNOWLEDGE_BASE,
+                                                                  num_scenarios=12))
+    for scenario in result.scenarios:
+        assert "Receptionist" not in scenario.instructions
+        assert "How much is the price for" not in scenario.instructions
+        assert not _WRONG_A.search(scenario.instructions)
