@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -92,6 +93,7 @@ def scenarist_service(llm_base_url: str, concurrency: int):
                 os.killpg(proc.pid, signal.SIGKILL)
             proc.wait(timeout=10)
         log.close()
+        shutil.rmtree(data_dir, ignore_errors=True)
 
 
 def _wait_http(base_url: str, key: str, proc: subprocess.Popen, log_path: Path, timeout: float = 60) -> None:

@@ -30,8 +30,20 @@ def llm(sim):
     return OpenAICompatibleLLM(fast_config(sim, max_concurrency=64))
 
 
+@pytest.fixture(scope="module")
+def round_sim():
+    """Answers slow enough that a batch's item requests (each leaves once its few ms of preparation are done,
+    see generation/pacing.py) have all left before the first answer, so one round is visible in the call log."""
+    simulator = LLMSimulator(SimConfig(latency_s=0.5)).start()
+    yield simulator
+    simulator.stop()
+
+
 @pytest.mark.parametrize("n", [1, 5, 20])
-def test_llm_engine_count_coverage_checks_and_two_rounds(sim, llm, n):
+def test_llm_engine_count_coverage_checks_and_two_rounds(round_sim, n):
+    sim = round_sim
+    sim.reset()
+    llm = OpenAICompatibleLLM(fast_config(sim, max_concurrency=64))
     sim.set_responder(good_responder)
     agent, request = agent_for("bank"), request_for(n)
     result = generate(agent, request, llm)

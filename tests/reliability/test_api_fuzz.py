@@ -20,7 +20,7 @@ from scenarist.wsgi import application
 from tests.reliability.seed import seed_rows
 
 FAST_EXAMPLES = int(os.environ.get("SCENARIST_FUZZ_EXAMPLES", "12"))
-SLOW_EXAMPLES = 60
+SLOW_EXAMPLES = 25
 CHECKS = [not_a_server_error, response_schema_conformance]
 
 schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
@@ -64,3 +64,18 @@ def test_no_server_error_and_responses_match_the_schema(case, tenant):
 @pytest.mark.django_db
 def test_heavier_fuzz_profile(case, tenant):
     _fuzz(case, tenant, seed_rows(tenant.project))
+
+
+@pytest.mark.django_db
+def test_a_scenario_whose_personality_was_deleted_still_matches_the_schema(tenant):
+    from scenarist.catalog.models import Personality
+
+    rows = seed_rows(tenant.project)
+    Personality.objects.filter(pk=rows.by_resource["personalities"]).delete()  # SET_NULL on the scenario
+    from werkzeug.test import Client
+
+    response = Client(application).get(f"/test_framework/v1/scenarios/{rows.by_resource['scenarios']}/",
+                                       headers={"X-CEKURA-API-KEY": tenant.key})
+    assert response.status_code == 200 and response.json["personality"] is None
+    operation = schema["/test_framework/v1/scenarios/{id}/"]["GET"]
+    operation.validate_response(response)  # raises when the body violates the documented schema

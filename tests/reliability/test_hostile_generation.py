@@ -47,6 +47,8 @@ def _assert_structure_intact(call) -> None:
         if message["role"] == "system":
             assert "PWNED" not in content  # the system prompt never carries agent text
             continue
+        if message["role"] == "assistant":  # the model's own earlier answer, sent back in a re-ask
+            continue
         for tag in OUR_TAGS:
             opened = len(re.findall(rf"<{tag}[\s>]", content))
             closed = content.count(f"</{tag}>")
@@ -99,8 +101,8 @@ def test_maximal_and_odd_agents_do_not_crash_the_worker(job_queue, processes):
     for depth in range(60):  # deep but legal JSON schema in a tool's parameters
         cursor[f"level{depth}"] = {"type": "object", "properties": {}}
         cursor = cursor[f"level{depth}"]["properties"]
-    odd, _ = agent_row(project, "bank", description="\u202e\u0000\ufeff" + "\U0001f600" * 500 + " {{a}} {{b}} {{" * 200)
-    MockTool.objects.create(agent=odd, name="deep", parameters=nested, information=[{"input": {"x": "\x00"}, "output": None}])
+    odd, _ = agent_row(project, "bank", description="\u202e\ufeff\u200b" + "\U0001f600" * 500 + " {{a}} {{b}} {{" * 200)
+    MockTool.objects.create(agent=odd, name="deep", parameters=nested, information=[{"input": {"x": "\u202e"}, "output": None}])
     bodies = [finished(client, start(client, agent_id=agent_id, num_scenarios=3), timeout=120)
               for agent_id in (huge.json()["id"], odd.pk)]
     for body in bodies:

@@ -114,6 +114,37 @@ def test_undecodable_form_fields_are_kept_as_replacement_characters(api):
     assert r.json()["agent_name"] == "\ufffd\ufffdname"
 
 
+NUL_REQUESTS = [
+    ("post", "/aiagents/", {"agent_name": "a\u0000", "description": "d"}, "agent_name"),
+    ("post", "/aiagents/{agent}/tools/", {"name": "n", "information": [{"input": {"x": "\u0000"}, "output": "ok"}]},
+     "information"),
+    ("post", "/test-profiles/", {"name": "p", "information": {"k\u0000": "1"}}, "information"),
+    ("post", "/scenarios/", {"name": "s", "agent": "{agent}", "tags": ["a\u0000"]}, "tags"),
+    ("post", "/metrics/", {"name": "m", "description": "d", "eval_type": "enum", "enum_values": ["a\u0000", "b"]},
+     "enum_values"),
+]
+NUL_QUERIES = ["aiagents/?q=%00", "aiagents/?assistant_id=%00", "scenarios/?tags=%00", "scenarios/?folder_path=a%00",
+               "scenarios/folders/?search=%00", "scenarios/folders/?parent_path=%00", "personalities/?language=%00",
+               "scenarios/generate-progress/?progress_id=%00", "metrics/?agent_id=%00"]
+
+
+@pytest.mark.django_db(transaction=True)  # each request in its own transaction, as in production
+def test_nul_characters_are_a_400_on_every_database(tenant):
+    """PostgreSQL cannot store NUL: it used to be a 500 there (and silently stored on SQLite)."""
+    rows = seed_rows(tenant.project)
+    for method, url, body, field in NUL_REQUESTS:
+        url = V1 + url.replace("{agent}", str(rows.agent_id))
+        body = _with_agent(body, rows.agent_id)
+        r = _post_json(tenant.client, url, body)
+        assert r.status_code == 400 and field in r.json(), (url, r.status_code, r.content[:200])
+        form = {k: v if isinstance(v, str) else json.dumps(v) for k, v in body.items()}
+        r = tenant.client.post(url, form, format="multipart")  # "\\u0000" inside a JSON-in-form string
+        assert r.status_code in (200, 201, 400), (url, "multipart", r.status_code, r.content[:200])  # never a 500
+    for query in NUL_QUERIES:
+        r = tenant.client.get(f"{V1}/{query}")
+        assert r.status_code in (200, 400, 404), (query, r.status_code, r.content[:200])
+
+
 # --- knowledge-base files ----------------------------------------------------------------------------------------
 
 def _upload(client, agent_id: int, name: str, data: bytes):

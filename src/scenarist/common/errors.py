@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation, ValidationError
+from django.db import DataError
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -26,11 +27,21 @@ def exception_handler(exc, context):
         exc = exceptions.ParseError("Malformed request: the body is nested too deeply.")
     elif isinstance(exc, SuspiciousOperation):
         exc = exceptions.ParseError(str(exc) or "Malformed request.")
+    elif isinstance(exc, DataError) and _is_nul_error(exc):
+        # A NUL that reached PostgreSQL (query parameters, JSON-in-form fields); bodies are refused earlier,
+        # field by field, by scenarist.common.parsers.
+        exc = exceptions.ValidationError({"non_field_errors": ["Null characters are not allowed."]})
     response = drf_exception_handler(exc, context)
     if response is not None:
         return response
     log.exception("unhandled error in %s", context.get("view"))
     return Response({"detail": "Internal server error."}, status=status.HTTP_500_INTERNAL_SERVER_ERROR)
+
+
+def _is_nul_error(exc: DataError) -> bool:
+    """PostgreSQL refusing a NUL character in text ("cannot contain NUL") or in jsonb ("\\u0000" escape)."""
+    text = str(exc)
+    return "NUL (0x00)" in text or "unsupported Unicode escape sequence" in text
 
 
 def json_not_found(request, exception=None):

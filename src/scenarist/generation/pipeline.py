@@ -13,8 +13,8 @@ from .analysis import analyse_offline
 from .analysis_merge import merge_analysis
 from .checks import check_item, coverage_report
 from .diversity import diversity_report, is_near_duplicate, most_similar
-from .pacing import PrepTurns
 from .llm_prompts import PROMPT_VERSION, LLMAnalysis, LLMScenarioDraft, analysis_messages, item_messages
+from .pacing import PrepTurns
 from .planning import plan_slots
 from .types import (
     AgentAnalysis,
