@@ -28,6 +28,8 @@ def test_small_embedded_load_has_no_errors():
 
 
 @pytest.mark.slow
+@pytest.mark.skipif(bool(os.environ.get("SCENARIST_DATABASE_URL")),
+                    reason="the bench makes its own databases; run it once, in the SQLite pass of `make test`")
 def test_full_load_profile_in_every_available_mode_has_no_errors():
     text = _run("--mode", "both", timeout=900)
     assert text.count("errors: 0") == text.count("== ") >= 1, text
