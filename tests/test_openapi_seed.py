@@ -16,7 +16,8 @@ from rest_framework.views import APIView
 from scenarist.metrics.serializers import CleanMetricDescriptionRequestSerializer
 from scenarist.scenarios.serializers import GenerateScenariosRequestSerializer
 
-REFERENCE = Path("/work/shared/reference")
+# Copies of the two seed schemas of ../shared/reference/ (the contract our request bodies must match).
+REFERENCE = Path(__file__).resolve().parent / "fixtures" / "seed"
 CONTENT_TYPES = ("application/json", "application/x-www-form-urlencoded", "multipart/form-data")
 COMPARED_KEYWORDS = ("enum", "default", "minimum", "maximum", "minLength", "maxLength")
 SEED_OPERATIONS = [

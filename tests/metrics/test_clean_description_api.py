@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import uuid
 
 import pytest
@@ -13,7 +15,7 @@ from tests.support.processes import free_port
 
 from .clean_description_support import BG_URL, ENCODINGS, PROGRESS_URL, SYNC_URL, make_agent, post
 
-SEED = "/work/shared/reference/seed-clean-description.yaml"
+SEED = str(Path(__file__).resolve().parents[1] / "fixtures" / "seed" / "seed-clean-description.yaml")
 DRAFT = "The agent must verify the caller's date of birth before booking. It should never share another patient's details."
 
 
