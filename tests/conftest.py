@@ -70,3 +70,23 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "slow" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture
+def job_queue(tmp_path):
+    """A fresh SqliteHuey queue file for this test, shared by this process and the subprocesses it starts."""
+    from tests.support.processes import sqlite_queue, use_queue
+
+    queue = sqlite_queue(tmp_path / "queue.sqlite3")
+    restore = use_queue(queue)
+    yield queue
+    restore()
+
+
+@pytest.fixture
+def processes(tmp_path):
+    """Start real `scenarist` processes (tests.support.processes); all are stopped at teardown."""
+    from tests.support.processes import ProcessGroup
+
+    with ProcessGroup(tmp_path) as group:
+        yield group

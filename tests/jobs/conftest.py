@@ -6,25 +6,6 @@ import pytest
 
 import scenarist.jobs.fixture_handlers  # noqa: F401 — registers the TEST_ITEMS handler in this process
 from scenarist.accounts.services import create_project
-from tests.support.processes import ProcessGroup, sqlite_queue, use_queue
-
-
-@pytest.fixture
-def job_queue(tmp_path):
-    """A fresh SqliteHuey queue file for this test, used by this process and by subprocesses given its env."""
-    queue = sqlite_queue(tmp_path / "queue.sqlite3")
-    restore = use_queue(queue)
-    yield queue
-    restore()
-
-
-@pytest.fixture
-def processes(tmp_path):
-    """Start real `scenarist` processes; all are stopped at teardown."""
-    with ProcessGroup(tmp_path) as group:
-        yield group
-
-
 @pytest.fixture
 def project(transactional_db):
     """A committed project (visible to subprocesses)."""

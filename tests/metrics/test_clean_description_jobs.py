@@ -11,7 +11,7 @@ from scenarist.accounts.services import create_project
 from scenarist.jobs.models import Job, JobStatus
 from tests.generation.metric_cleaning import responders
 from tests.llm_sim import REFUSAL_MESSAGE, LLMSimulator, SimConfig
-from tests.support.processes import ProcessGroup, free_port, job_env, sqlite_queue, use_queue, wait_for
+from tests.support.processes import free_port, job_env, wait_for
 
 from .clean_description_support import BG_URL, PROGRESS_URL, make_agent, post
 
@@ -19,22 +19,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 LLM_ENV = {"SCENARIST_LLM_MAX_RETRIES": "0", "SCENARIST_LLM_TIMEOUT_S": "10"}
 NO_LLM_ENV = {"SCENARIST_LLM_BASE_URL": "", "SCENARIST_LLM_API_KEY": ""}
-
-
-@pytest.fixture
-def job_queue(tmp_path):
-    """This test's own queue file, shared with the worker subprocess."""
-    queue = sqlite_queue(tmp_path / "queue.sqlite3")
-    restore = use_queue(queue)
-    yield queue
-    restore()
-
-
-@pytest.fixture
-def processes(tmp_path):
-    """Worker subprocesses, all stopped at teardown."""
-    with ProcessGroup(tmp_path) as group:
-        yield group
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from scenarist.jobs.models import Job, JobStatus
 from scenarist.metrics.services import default_metric_ids
 from scenarist.scenarios.models import Folder, Scenario
 from tests.llm_sim import LLMSimulator, SimConfig
-from tests.support.processes import ProcessGroup, job_env, sqlite_queue, use_queue, wait_for
+from tests.support.processes import job_env, wait_for
 
 from .generation_support import CANCEL_URL, agent_row, finished, keyed_client, poll, start
 
@@ -20,20 +20,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 NO_LLM = {"SCENARIST_LLM_BASE_URL": "", "SCENARIST_LLM_API_KEY": ""}
 LLM_ENV = {"SCENARIST_LLM_MAX_RETRIES": "2", "SCENARIST_LLM_TIMEOUT_S": "20", "SCENARIST_LLM_BACKOFF_BASE_S": "0.05"}
-
-
-@pytest.fixture
-def job_queue(tmp_path):
-    queue = sqlite_queue(tmp_path / "queue.sqlite3")
-    restore = use_queue(queue)
-    yield queue
-    restore()
-
-
-@pytest.fixture
-def processes(tmp_path):
-    with ProcessGroup(tmp_path) as group:
-        yield group
 
 
 def test_offline_batch_honours_every_request_field(job_queue, processes):

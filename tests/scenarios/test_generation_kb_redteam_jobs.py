@@ -10,7 +10,7 @@ from scenarist.agents.models import KnowledgeBaseFile
 from scenarist.generation.redteam.speakability import speakability_problems
 from scenarist.scenarios.models import Scenario
 from tests.generation.knowledge.kb_files import FAQ_MD, HANDBOOK_PAGES, POLICIES_TXT, PRICES_CSV, make_pdf
-from tests.support.processes import ProcessGroup, job_env, sqlite_queue, use_queue
+from tests.support.processes import job_env
 
 from .generation_support import BG_URL, agent_row, finished, keyed_client, start
 
@@ -20,13 +20,9 @@ NO_LLM = {"SCENARIST_LLM_BASE_URL": "", "SCENARIST_LLM_API_KEY": ""}
 
 
 @pytest.fixture
-def worker(tmp_path):
-    queue = sqlite_queue(tmp_path / "queue.sqlite3")
-    restore = use_queue(queue)
-    with ProcessGroup(tmp_path) as group:
-        group.start("worker", env=job_env(queue, **NO_LLM))
-        yield group
-    restore()
+def worker(job_queue, processes):
+    """One offline-engine worker on this test's queue."""
+    return processes.start("worker", env=job_env(job_queue, **NO_LLM))
 
 
 def upload_kb(client, agent_id: int) -> dict[int, str]:
