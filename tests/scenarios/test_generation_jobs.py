@@ -11,6 +11,7 @@ from scenarist.catalog.models import Personality, PhoneNumber
 from scenarist.jobs.models import Job, JobStatus
 from scenarist.metrics.services import default_metric_ids
 from scenarist.scenarios.models import Folder, Scenario
+from tests.generation.responders import good_responder
 from tests.llm_sim import LLMSimulator, SimConfig
 from tests.support.processes import job_env, wait_for
 
@@ -174,3 +175,18 @@ def test_items_failing_past_retries_are_counted_and_explained(job_queue, process
     assert body["failed_scenarios"] == len(body["errors"]) > 0
     assert sorted(e["index"] for e in body["errors"]) == sorted({e["index"] for e in body["errors"]})
     assert all(e["message"] and "Traceback" not in e["message"] for e in body["errors"])
+
+
+def test_token_budget_stops_the_batch_cleanly_with_what_it_has(job_queue, processes):
+    client, project = keyed_client()
+    agent, _ = agent_row(project, "bank")
+    with LLMSimulator(SimConfig(latency_s=0.05, seed=9)) as sim:
+        sim.set_responder(good_responder)  # one call per item, so the budget is what stops the batch
+        processes.start("worker", env=job_env(job_queue, **sim.env(
+            **LLM_ENV, SCENARIST_LLM_JOB_CONCURRENCY="1", SCENARIST_LLM_JOB_TOKEN_BUDGET="12000")))
+        body = finished(client, start(client, agent_id=agent.pk, num_scenarios=12))
+    assert body["status"] == "completed", body
+    assert 0 < body["completed_scenarios"] < 12, {k: body[k] for k in ("usage", "errors", "failed_scenarios")}
+    assert body["completed_scenarios"] + body["failed_scenarios"] == 12
+    assert all("budget" in e["message"].lower() for e in body["errors"])
+    assert len(body["scenarios_list"]) == body["completed_scenarios"]

@@ -9,7 +9,7 @@ from typing import Any
 from django.db import transaction
 
 from scenarist.generation.pipeline import ScenarioGenerator
-from scenarist.generation.types import ExistingScenario, GeneratedScenario, Plan
+from scenarist.generation.types import GeneratedScenario, Plan
 from scenarist.jobs.api import JobCancelled, JobContext, JobFailed, LeaseLost, register_handler
 from scenarist.jobs.models import JobItem, JobKind
 from scenarist.llm.port import BudgetExceededError, LLMError, RefusalError
@@ -133,7 +133,6 @@ async def handle_generate_scenarios(ctx: JobContext) -> None:
     done = {item.index for item in accepted} | await ctx.done_indexes()
     existing = inputs.agent_spec.existing_scenarios
     taken_names = {s.name for s in existing} | {s.name for s in accepted}
-    lock = asyncio.Lock()
     budget_spent = asyncio.Event()
 
     async def run_slot(slot) -> None:
@@ -156,9 +155,8 @@ async def handle_generate_scenarios(ctx: JobContext) -> None:
             await ctx.record_failure(slot.index, _readable(exc))
             return
         del usage  # already in ctx.meter (recorded by the per-job LLM view as each answer arrived)
-        async with lock:
-            taken_names.add(item.name)
-            accepted.append(item)
+        taken_names.add(item.name)  # no await between these two lines: safe on the one event loop
+        accepted.append(item)
         await ctx.save_item(slot.index, make_saver(inputs, ctx.project_id, item))
 
     missing = [slot for slot in plan.slots if slot.index not in done]
@@ -168,5 +166,5 @@ async def handle_generate_scenarios(ctx: JobContext) -> None:
     final = sorted(await ctx.db(_saved_items, ctx.job_id), key=lambda s: s.index)
     await ctx.set_result(
         coverage=generator.coverage(plan, final),
-        diversity=generator.diversity(final, [ExistingScenario(**e.model_dump()) for e in existing]),
+        diversity=generator.diversity(final, existing),
     )
