@@ -250,6 +250,19 @@ def third_person(verb: str) -> str:
     return verb + "s"
 
 
+def base_form(verb: str) -> str:
+    """confirms → confirm, verifies → verify, asks → ask, is → be."""
+    low = verb.lower()
+    for base, third in _THIRD_PERSON_IRREGULAR.items():
+        if low == third:
+            return base
+    if low.endswith("ies"):
+        return verb[:-3] + "y"
+    if re.search(r"(sses|shes|ches|xes|zes|oes)$", low):
+        return verb[:-2]
+    return verb[:-1] if low.endswith("s") else verb
+
+
 _AGENT_VERBS = frozenset("""tell apologise apologize say go call warn remind ask offer explain confirm give read
     inform advise direct refer suggest escalate transfer end hang let note log take send""".split())
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from scenarist.generation.text import base_form, third_person
+
 _MODAL_RE = re.compile(
     r"^(?P<subj>.*?\b(?:Main Agent|Testing Agent))\s+"
     r"(?P<modal>must|should|needs to|has to|is expected to|is required to|shall|will|is to|ought to)\s+"
@@ -23,32 +25,7 @@ _JUDGE_INSTRUCTION_RE = re.compile(
     r"assess|evaluate|judge)\b|\b(?:classify|categori[sz]e)\b",
     re.IGNORECASE,
 )
-_IRREGULAR_THIRD = {"be": "is", "have": "has", "do": "does", "go": "goes"}
 
-
-def third_person(verb: str) -> str:
-    """confirm → confirms, verify → verifies, ask → asks, be → is."""
-    low = verb.lower()
-    if low in _IRREGULAR_THIRD:
-        return _IRREGULAR_THIRD[low]
-    if re.search(r"(s|sh|ch|x|z|o)$", low):
-        return verb + "es"
-    if re.search(r"[^aeiou]y$", low):
-        return verb[:-1] + "ies"
-    return verb + "s"
-
-
-def base_form(verb: str) -> str:
-    """confirms → confirm, verifies → verify, asks → ask, is → be."""
-    low = verb.lower()
-    for base, third in _IRREGULAR_THIRD.items():
-        if low == third:
-            return base
-    if low.endswith("ies"):
-        return verb[:-3] + "y"
-    if re.search(r"(sses|shes|ches|xes|zes|oes)$", low):
-        return verb[:-2]
-    return verb[:-1] if low.endswith("s") else verb
 
 
 def _negative(subj: str, verb: str, rest: str) -> str:
