@@ -8,10 +8,11 @@ from typing import Any
 
 from .fields import same_field
 from .fixtures import is_not_found_output, row_values
+from .naming import MAX_NAME_CHARS
 from .text import normalise_value, placeholders
 from .types import AgentAnalysis, AgentSpec, GeneratedScenario, GenerationRequest, Plan, ScenarioKind, Slot
 
-NAME_LIMIT = 80
+
 _SECOND_PERSON = re.compile(r"\b(you|your|yours|yourself)\b", re.I)
 _FIRST_PERSON_START = re.compile(r"^\s*(i|i'm|i am|my|the caller|caller:)\b", re.I)
 REAL_IDENTITY = {"happy_path", "alternate_path", "listed"}
@@ -24,8 +25,8 @@ def check_item(item: GeneratedScenario, *, agent: AgentSpec, analysis: AgentAnal
     name = item.name.strip()
     if not name:
         errors.append("name is empty")
-    if len(name) > NAME_LIMIT:
-        errors.append(f"name is longer than {NAME_LIMIT} characters")
+    if len(name) > MAX_NAME_CHARS:
+        errors.append(f"name is longer than {MAX_NAME_CHARS} characters")
     if taken_names is not None and name.lower() in {t.lower() for t in taken_names if t != item.name}:
         errors.append(f"name {name!r} is already used")
     errors.extend(instruction_problems(item.instructions))

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import transaction
 
+from scenarist.generation.naming import unique_name
 from scenarist.generation.pipeline import ScenarioGenerator
 from scenarist.generation.types import GeneratedScenario, Plan
 from scenarist.jobs.api import JobCancelled, JobContext, JobFailed, LeaseLost, register_handler
@@ -21,20 +22,10 @@ from .services import ensure_folder_path
 
 log = logging.getLogger(__name__)
 
-NAME_MAX = 80
-
-
 def _unique_name(agent_id: int, name: str) -> str:
-    """`name`, or `name (k)` when the agent already has a scenario of that name (checked inside the save transaction)."""
-    taken = set(Scenario.objects.filter(agent_id=agent_id, name__startswith=name[:60]).values_list("name", flat=True))
-    if name not in taken:
-        return name
-    for k in range(2, 1000):
-        suffix = f" ({k})"
-        candidate = name[: NAME_MAX - len(suffix)] + suffix
-        if candidate not in taken:
-            return candidate
-    raise ValueError(f"no free name for {name!r}")
+    """`name`, or a qualified variant when the agent already has one like it (checked inside the save transaction)."""
+    taken = set(Scenario.objects.filter(agent_id=agent_id, name__istartswith=name[:20]).values_list("name", flat=True))
+    return unique_name(name, taken)
 
 
 def _mock_entries(item: GeneratedScenario, tool_ids_by_name: dict[str, int]) -> list[dict[str, Any]]:

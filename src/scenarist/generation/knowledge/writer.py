@@ -19,9 +19,9 @@ from scenarist.generation.knowledge.prompts import (
 )
 from scenarist.generation.knowledge.questions import KBQuestion, clean, write_question
 from scenarist.generation.knowledge.sections import Section, split_sections
-from scenarist.generation.redteam.attempts import ask_validated
-from scenarist.generation.redteam.naming import unique_name
-from scenarist.generation.redteam.refusal import looks_like_refusal
+from scenarist.generation.attempts import ask_validated
+from scenarist.generation.naming import unique_name
+from scenarist.generation.refusal import looks_like_refusal
 from scenarist.generation.text import content_stems
 from scenarist.generation.values import organisation_name
 from scenarist.generation.types import (

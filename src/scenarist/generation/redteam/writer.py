@@ -17,9 +17,9 @@ from scenarist.generation.redteam.assets import (
     collect_assets,
     focus_for_slot,
 )
-from scenarist.generation.redteam.attempts import ask_validated
+from scenarist.generation.attempts import ask_validated
 from scenarist.generation.redteam.fill import MAX_TURNS, MIN_TURNS, AttackPlan, fill_tactic
-from scenarist.generation.redteam.naming import unique_name
+from scenarist.generation.naming import unique_name
 from scenarist.generation.redteam.outcomes import expected_outcome_for
 from scenarist.generation.redteam.prompts import (
     END_CALL_TOOL,
@@ -27,7 +27,7 @@ from scenarist.generation.redteam.prompts import (
     attack_messages,
     render_instructions,
 )
-from scenarist.generation.redteam.refusal import looks_like_refusal
+from scenarist.generation.refusal import looks_like_refusal
 from scenarist.generation.redteam.speakability import speakability_problems
 from scenarist.generation.redteam.strategies import Tactic, tactic_by_id, tactics_for
 from scenarist.generation.types import (

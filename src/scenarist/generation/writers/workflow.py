@@ -7,9 +7,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from .. import naming
 from ..complications import Complication, by_key
 from ..fields import is_identity_field, is_person_field, same_field
 from ..fixtures import Branch, build_fixture, choose_branch
+from ..naming import MAX_NAME_CHARS, fit_name
 from ..text import (
     content_stems,
     fix_articles,
@@ -49,7 +51,6 @@ from .phrasing import (
     strip_tool_mentions,
 )
 
-NAME_LIMIT = 80
 END_CALL_TOOLS = ("TOOL_END_CALL",)
 TRANSFER_END_TOOLS = ("TOOL_END_CALL_ONLY_ON_TRANSFER", "TOOL_END_CALL_ON_TRANSFER")
 LANGUAGE_NAMES = {"en": "English", "es": "Spanish", "fr": "French", "de": "German", "it": "Italian", "pt": "Portuguese",
@@ -633,18 +634,18 @@ def base_name(ctx: WritingContext, rng: random.Random) -> str:
     """A short description of the call: 'Book a new appointment when the first choice is taken' (≤ 80 chars)."""
     slot = ctx.slot
     if slot.category == "listed" and slot.listed_instruction:
-        return _fit(slot.listed_instruction.rstrip("."))
+        return fit_name(slot.listed_instruction.rstrip("."))
     goal = ctx.goal[0].upper() + ctx.goal[1:]
     if slot.category == "guardrail" and ctx.policy is not None:
         return _guardrail_name(ctx, goal)
     if ctx.complication is None:
-        return _fit(goal if slot.category == "happy_path" else f"{goal} ({slot.category.replace('_', ' ')})")
+        return fit_name(goal if slot.category == "happy_path" else f"{goal} ({slot.category.replace('_', ' ')})")
     field_key = _field_for_complication(ctx)
     title = ctx.complication.title.replace("{field}", label(field_key) if field_key else "detail")
     if "{Goal}" not in title:
-        return _fit(title)
+        return fit_name(title)
     head, tail = title.split("{Goal}", 1)
-    return _fit(head + _fit(goal, NAME_LIMIT - len(head) - len(tail)) + tail)
+    return fit_name(head + fit_name(goal, MAX_NAME_CHARS - len(head) - len(tail)) + tail)
 
 
 def _guardrail_name(ctx: WritingContext, goal: str) -> str:
@@ -653,11 +654,11 @@ def _guardrail_name(ctx: WritingContext, goal: str) -> str:
     action = policy_action(ctx.policy) if ctx.policy else None
     if action and tactic in _GUARDRAIL_TITLES:
         template = _GUARDRAIL_TITLES[tactic]
-        room = NAME_LIMIT - len(template) + len("{action}")
-        return _fit(template.format(action=_fit(action, room)))
+        room = MAX_NAME_CHARS - len(template) + len("{action}")
+        return fit_name(template.format(action=fit_name(action, room)))
     topic = _policy_topic(ctx.policy.text if ctx.policy else "")
     template = _GUARDRAIL_GENERIC.get(tactic, "Tests the rule on {topic}")
-    return _fit(template.format(topic=_fit(topic, NAME_LIMIT - len(template) + len("{topic}"))))
+    return fit_name(template.format(topic=fit_name(topic, MAX_NAME_CHARS - len(template) + len("{topic}"))))
 
 
 def _policy_topic(text: str) -> str:
@@ -679,32 +680,12 @@ def _policy_topic(text: str) -> str:
     return gerund(topic) if verb_base(words_[0]) == words_[0].lower() else topic
 
 
-def _fit(text: str, limit: int = NAME_LIMIT) -> str:
-    """Cut at a word boundary to `limit` characters, without an ellipsis (names are titles, not quotes)."""
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    cut = text[:limit].rsplit(" ", 1)[0] if " " in text[:limit] else text[:limit]
-    cut = re.sub(r"\s+(?:a|an|the|of|to|for|and|or|with|in|on|at|by|from|its|your|their)$", "", cut, flags=re.I)
-    return cut.rstrip(" ,;:-–—")
-
-
 def unique_name(name: str, ctx: WritingContext, taken: set[str]) -> str:
-    """Make `name` unique (case-insensitive) against `taken` with a meaningful qualifier, then record it."""
-    lowered = {t.lower() for t in taken}
-    candidates = [name]
+    """Make `name` unique against `taken`, preferring a meaningful qualifier (a fact, the caller, the tool); record it."""
     persona = next((str(v) for k, v in ctx.profile.testing_agent_variables.items() if "name" in k), None)
-    for qualifier in (_first_fact(ctx), persona.split()[0] if persona else None, ctx.slot.tool_name,
-                      f"variant {ctx.slot.index + 1}"):
-        if qualifier:
-            candidates.append(f"{_fit(name, NAME_LIMIT - len(str(qualifier)) - 3)} ({qualifier})")
-    chosen = next((c for c in candidates if c.lower() not in lowered and len(c) <= NAME_LIMIT), None)
-    counter = 2
-    while chosen is None:
-        candidate = f"{_fit(name, NAME_LIMIT - 6)} ({counter})"
-        if candidate.lower() not in lowered:
-            chosen = candidate
-        counter += 1
+    qualifiers = (_first_fact(ctx), persona.split()[0] if persona else None, ctx.slot.tool_name,
+                  f"variant {ctx.slot.index + 1}")
+    chosen = naming.unique_name(name, taken, qualifiers)
     taken.add(chosen)
     return chosen
 
