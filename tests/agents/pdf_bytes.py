@@ -28,6 +28,11 @@ def make_pdf(pages: list[str], *, compress: bool = False) -> bytes:
         if compress:
             stream, filters = zlib.compress(stream, 9), b" /Filter /FlateDecode"
         objects.append(b"<< /Length %d%s >>\nstream\n" % (len(stream), filters) + stream + b"\nendstream")
+    return pdf_from_objects(objects)
+
+
+def pdf_from_objects(objects: list[bytes]) -> bytes:
+    """A PDF file of these numbered objects (object 1 is the catalog), with a computed xref table."""
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
     for number, body in enumerate(objects, start=1):

@@ -10,6 +10,7 @@ import zlib
 
 import pytest
 
+from tests.agents.pdf_bytes import pdf_from_objects
 from tests.reliability.seed import seed_rows
 
 V1 = "/test_framework/v1"
@@ -168,16 +169,7 @@ def pdf_bomb(expanded_bytes: int) -> bytes:
         b"/Contents 5 0 R >>",
         b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
     ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
-    xref_at = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
-    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref_at}\n%%EOF\n".encode()
-    return bytes(out)
+    return pdf_from_objects(objects)
 
 
 def _upload_peak(client, agent_id: int, data: bytes) -> tuple[object, int]:
