@@ -5,12 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from scenarist.generation.prompt_sections import parse_sections, walk
 from scenarist.generation.types import AgentSpec
 
-_HEADING_RE = re.compile(r"^\s*#{1,6}\s+(.+?)\s*#*\s*$|^\s*\*\*([^*\n]{3,60})\*\*\s*:?\s*$", re.MULTILINE)
-_LABEL_LINE_RE = re.compile(r"^\s*([A-Z][A-Za-z /&-]{2,50}):\s*$", re.MULTILINE)
-_CAPS_LINE_RE = re.compile(r"^\s*([A-Z][A-Z /&-]{3,50}[A-Z])\s*:?\s*$", re.MULTILINE)
-_NUMBERED_TITLE_RE = re.compile(r"^\s*\d+[.)]\s+([A-Z][A-Za-z /&'-]{2,50}?)\s*:?\s*$", re.MULTILINE)
 _NAMED_FLOW_RE = re.compile(r"\b((?:[A-Z][a-z]+\s){0,3}[A-Z][a-z]+)\s+(?:flow|workflow|process|procedure|protocol)\b")
 _TOOLISH_RE = re.compile(
     r"`([A-Za-z_][A-Za-z0-9_]*)`|\b([a-z][a-z0-9]*(?:_[a-z0-9]+)+)\b(?=\s*(?:\(|tool\b|function\b))|"
@@ -54,24 +51,20 @@ def vocabulary_of(agent: AgentSpec | None) -> AgentVocabulary:
 
 
 def workflow_names(description: str) -> list[str]:
-    """Markdown/bold headings, 'Label:' lines and '<Name> flow' phrases of a prompt, in order."""
-    found: list[tuple[int, str]] = []
-    for match in _HEADING_RE.finditer(description):
-        found.append((match.start(), (match.group(1) or match.group(2)).strip().rstrip(":")))
-    for pattern in (_LABEL_LINE_RE, _CAPS_LINE_RE, _NUMBERED_TITLE_RE):
-        for match in pattern.finditer(description):
-            name = match.group(1).strip()
-            if len(name.split()) <= 6:
-                found.append((match.start(), name.capitalize() if name.isupper() else name))
-    for match in _NAMED_FLOW_RE.finditer(description):
-        found.append((match.start(), match.group(0).strip()))
-    names = [re.sub(r"\s+", " ", name) for _, name in sorted(found)]
+    """Section titles of a prompt (the shared parser's) and '<Name> flow' phrases, in order."""
+    names = section_titles(description)
+    names += [re.sub(r"\s+", " ", m.group(0).strip()) for m in _NAMED_FLOW_RE.finditer(description)]
     return [n for n in dict.fromkeys(names) if _meaningful_tokens(n)]
 
 
 def headings_of(description: str) -> list[str]:
     """Section headings of a prompt (used to summarise a long description)."""
-    return [(m.group(1) or m.group(2)).strip() for m in _HEADING_RE.finditer(description)]
+    return section_titles(description)
+
+
+def section_titles(description: str) -> list[str]:
+    """Titles of every section found by the shared prompt parser, in document order."""
+    return [section.title for section in walk(parse_sections(description)[1])]
 
 
 def _tokens(text: str) -> list[str]:
