@@ -103,12 +103,11 @@ def test_agent_fields_agree_with_expected_model(slug):
 
 
 @pytest.mark.parametrize("slug", SLUGS)
-def test_every_placeholder_has_a_variable_and_every_variable_is_used(slug):
-    """Each {{var}} of the prompt is declared in variables.yaml, and no declared variable is unused."""
+def test_every_placeholder_has_a_variable(slug):
+    """Each {{var}} of the prompt is declared in variables.yaml, with a description."""
     used = set(PLACEHOLDER.findall(_prompt(slug)))
     declared = {v["name"] for v in load_agent_dir(CORPUS / slug).variables}
     assert used - declared == set(), f"undeclared: {sorted(used - declared)}"
-    assert declared - used == set(), f"declared but unused: {sorted(declared - used)}"
     assert all(v["description"].strip() for v in load_agent_dir(CORPUS / slug).variables)
 
 
@@ -181,14 +180,17 @@ def test_mock_outcomes_have_one_entry_per_mock_row(slug):
 
 
 @pytest.mark.parametrize("slug", SLUGS)
-def test_failure_modes_are_backed_by_the_mocks(slug):
-    """Each failure mode names an existing tool and an outcome one of that tool's rows has."""
+def test_failure_modes_list_every_failure_the_mocks_define(slug):
+    """Each failure mode names an existing tool and a non-success outcome; every such mock outcome is listed."""
     tools = _tools(slug)
-    outcomes = _model(slug)["mock_outcomes"] or {}
-    for mode in _model(slug)["failure_modes"] or []:
+    modes = _model(slug)["failure_modes"] or []
+    for mode in modes:
         assert mode["outcome"] in OUTCOMES - {"success"}, mode
         assert mode["tool"] in tools, mode
-        assert mode["outcome"] in outcomes.get(mode["tool"], []), mode
+    listed = {(m["tool"], m["outcome"]) for m in modes}
+    defined = {(name, o) for name, values in (_model(slug)["mock_outcomes"] or {}).items() for o in values
+               if o != "success"}
+    assert defined - listed == set(), f"mock failures missing from failure_modes: {sorted(defined - listed)}"
 
 
 @pytest.mark.parametrize("slug", SLUGS)
