@@ -23,8 +23,9 @@ OBSERVABILITY = "Observability (call logs, insights, alerts)"
 # optional trailing slash reach the same entries through scenarist.common.routing.
 FEATURES: list[tuple[str, str, str]] = [
     (r"test_framework/v1/scenarios/run_scenarios\w*", RUNS, "Scenarist writes test scenarios; it does not run them."),
-    (r"test_framework/v1/runs", RUNS, "Scenarist writes test scenarios; it does not run them."),
-    (r"test_framework/v1/results", RUNS, "Scenarist writes test scenarios; it does not run them."),
+    (r"test_framework/v1/runs(?:-external)?", RUNS, "Scenarist writes test scenarios; it does not run them."),
+    (r"test_framework/v1/results(?:-external)?", RUNS, "Scenarist writes test scenarios; it does not run them."),
+    (r"test_framework/metric-reviews", "Metric reviews", "Scenarist does not evaluate calls."),
     (r"test_framework/test-sets", "Test sets from runs or call logs", "Scenarist has no runs or call logs."),
     (r"test_framework/v1/critical-metric-scenarios", "Critical metric scenarios", "Scenarist does not score runs."),
     (r"test_framework/v1/scenario-improvement-sessions", "Scenario improvement sessions", "Not implemented."),
