@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 from django.urls import re_path
+from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -69,6 +70,7 @@ FEATURES: list[tuple[str, str, str]] = [
 ]
 
 
+@extend_schema(exclude=True)  # not operations of Scenarist's API
 class NotPartOfScenarist(APIView):
     """Every method answers 404 with a body naming the feature; no authentication needed to learn that."""
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, Q
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -19,6 +19,7 @@ from . import v2_agents
 
 
 @extend_schema(request=OpenApiTypes.OBJECT, responses=OpenApiTypes.OBJECT)
+@extend_schema_view(list=extend_schema(operation_id="test_framework_v2_aiagents_list"))
 class V2AgentViewSet(viewsets.GenericViewSet):
     """Agents of the caller's project in the v2 shape; another project's agent is a 404."""
 
