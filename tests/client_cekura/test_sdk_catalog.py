@@ -26,6 +26,16 @@ def test_metrics_crud_and_all_three_clean_description_methods(tenant):
     sdk.metrics.delete(metric.pk)
     assert not Metric.objects.filter(pk=metric.pk).exists()
 
+    made = sdk.metrics.bulk_create([{"name": "Bulk one", "description": "a"},
+                                    {"name": "Bulk two", "eval_type": "enum", "enum_values": ["x", "y"]}])
+    assert [m["name"] for m in made] == ["Bulk one", "Bulk two"]
+    assert Metric.objects.filter(project_id=tenant.project_id, name__startswith="Bulk").count() == 2
+    with pytest.raises(APIError) as err:  # all or nothing, the bad item named
+        sdk.metrics.bulk_create([{"name": "Fine"}, {"name": ""}])
+    assert "Item 1" in str(err.value.response_body) and not Metric.objects.filter(name="Fine").exists()
+    sdk.metrics.delete_bulk(metrics=[m["id"] for m in made])
+    assert not Metric.objects.filter(project_id=tenant.project_id, name__startswith="Bulk").exists()
+
     agent_id = sdk.agents.create(**v2_agent_body(tenant.project_id))["id"]
     body = {"agent": agent_id, "metric_description": "agent should verify the caller before booking",
             "eval_type": "boolean"}  # fmt: skip

@@ -18,7 +18,7 @@ IMPLEMENTED = {
     "scenarios": {"list", "get", "create", "update", "delete", "generate_bg", "generate_progress", "export",
                   "duplicate", "delete_bulk", "get_tags", "add_tags", "list_folders", "create_folder",
                   "delete_folder", "move_folder", "rename_folder", "bulk_update"},
-    "metrics": {"list", "get", "create", "update", "delete", "generate_clean_description",
+    "metrics": {"list", "get", "create", "update", "delete", "bulk_create", "delete_bulk", "generate_clean_description",
                 "generate_clean_description_bg", "generate_clean_description_progress"},
     "projects": {"list", "get", "create", "update", "delete"},
     "personalities": {"list", "get", "create"},
