@@ -111,6 +111,8 @@ def test_export_csv_and_json(tenant, agent_id, personality_id):
     assert [r["name"] for r in rows] == ["export me", "and me"] and rows[0]["tags"] == "x;y"
     as_json = sdk.scenarios.export([a], project_id=tenant.project_id, export_type="json")
     assert as_json[0]["id"] == a and as_json[0]["instructions"] == "You call to export me."
+    as_excel = sdk.scenarios.export([a, b], agent_id=agent_id, export_type="excel")
+    assert set(as_excel) == {"result"} and as_excel["result"].startswith("PK")  # an xlsx (zip) as text
     with pytest.raises(APIError) as err:
         sdk.scenarios.export([a], export_type="pdf")
     assert "export_type" in err.value.response_body

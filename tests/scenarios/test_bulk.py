@@ -48,3 +48,22 @@ def test_bulk_bodies_are_validated_with_field_names(api, rows):
     assert r.status_code == 400 and "folder_path" in r.json()
     r = api.post(f"{API}/duplicate", {"scenarios": "no-such-folder"}, format="json")
     assert r.status_code == 400 and "scenarios" in r.json()
+
+
+def test_export_formats(api, rows):
+    import csv
+    import io
+    import zipfile
+
+    mine = rows["mine"].pk
+    r = api.get(f"{API}/export_scenarios", {"scenario_ids": str(mine)})
+    assert r["Content-Type"].startswith("text/csv")
+    assert list(csv.DictReader(io.StringIO(r.content.decode())))[0]["name"] == "mine"
+    assert api.get(f"{API}/export_scenarios", {"export_type": "json"}).json()[0]["id"] == mine  # all of the project's
+    r = api.get(f"{API}/export_scenarios", {"scenario_ids": str(mine), "export_type": "excel"})
+    assert r.status_code == 200 and r["Content-Type"].startswith("application/vnd.openxml")
+    with zipfile.ZipFile(io.BytesIO(r.content)) as book:
+        strings = book.read("xl/sharedStrings.xml").decode()
+    assert "instructions" in strings and ">mine<" in strings and "theirs" not in strings
+    r = api.get(f"{API}/export_scenarios", {"export_type": "pdf"})
+    assert r.status_code == 400 and "export_type" in r.json()

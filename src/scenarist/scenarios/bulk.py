@@ -21,7 +21,8 @@ from .services import ensure_folder_path, folder_exists
 EXPORT_COLUMNS = ("id", "name", "agent", "personality", "instructions", "expected_outcome_prompt", "first_message",
                   "scenario_language", "scenario_type", "tags", "tool_ids", "metrics", "test_profile",
                   "folder_path", "attack_type")  # fmt: skip
-EXPORT_TYPES = ("csv", "json")
+EXPORT_TYPES = ("csv", "json", "excel")
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def own_scenarios(project: Project, ids, field: str = "scenarios") -> list[Scenario]:
@@ -172,15 +173,33 @@ def export_record(row: Scenario) -> dict:
     }  # fmt: skip
 
 
+def _flat(record: dict) -> dict:
+    """An export record with lists `;`-joined and None as empty, for tabular formats."""
+    return {k: ";".join(map(str, v)) if isinstance(v, list) else ("" if v is None else v) for k, v in record.items()}
+
+
 def export_csv(rows: list[Scenario]) -> str:
     """CSV with a header; list columns are `;`-joined."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=EXPORT_COLUMNS)
     writer.writeheader()
     for row in rows:
-        record = export_record(row)
-        writer.writerow({k: ";".join(map(str, v)) if isinstance(v, list) else ("" if v is None else v)
-                         for k, v in record.items()})  # fmt: skip
+        writer.writerow(_flat(export_record(row)))
+    return out.getvalue()
+
+
+def export_xlsx(rows: list[Scenario]) -> bytes:
+    """The CSV table as an Excel workbook (one sheet, "Scenarios")."""
+    import xlsxwriter
+
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
+    sheet = book.add_worksheet("Scenarios")
+    sheet.write_row(0, 0, EXPORT_COLUMNS)
+    for index, row in enumerate(rows, start=1):
+        record = _flat(export_record(row))
+        sheet.write_row(index, 0, [record[column] for column in EXPORT_COLUMNS])
+    book.close()
     return out.getvalue()
 
 

@@ -55,7 +55,7 @@ class ScenarioBulkActions:
     )  # fmt: skip
     @action(detail=False, methods=["get"])
     def export_scenarios(self, request):
-        """CSV (default) or JSON of the named scenarios."""
+        """CSV (default), JSON or Excel of the named scenarios."""
         export_type = (request.query_params.get("export_type") or "csv").lower()
         if export_type not in bulk.EXPORT_TYPES:
             raise exceptions.ValidationError(
@@ -64,6 +64,10 @@ class ScenarioBulkActions:
         rows = bulk.export_rows(project_of(request), request.query_params)
         if export_type == "json":
             return Response([bulk.export_record(row) for row in rows])
+        if export_type == "excel":
+            response = HttpResponse(bulk.export_xlsx(rows), content_type=bulk.XLSX_TYPE)
+            response["Content-Disposition"] = 'attachment; filename="scenarios.xlsx"'
+            return response
         response = HttpResponse(bulk.export_csv(rows), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="scenarios.csv"'
         return response
