@@ -50,6 +50,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "scenarist.common.routing.CanonicalPathMiddleware",  # slash-optional, -external/v2 aliases, JSON 404
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -59,7 +60,7 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "scenarist.urls"
 WSGI_APPLICATION = "scenarist.wsgi.application"
-APPEND_SLASH = True
+APPEND_SLASH = False  # never redirect: CanonicalPathMiddleware serves both spellings
 
 TEMPLATES = [
     {

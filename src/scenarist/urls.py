@@ -1,4 +1,8 @@
-"""URL map: Cekura-compatible API under /test_framework/v1/ and /user/v1/, OpenAPI, docs, admin."""
+"""URL map: Cekura-compatible API under /test_framework/v1/, /test_framework/v2/ and /user/v1/, OpenAPI, docs, admin.
+
+Every path is also served without its trailing slash and under its `-external` alias, with no redirect
+(scenarist.common.routing); features Scenarist does not have answer a JSON 404 naming them (compat.unsupported).
+"""
 
 from django.contrib import admin
 from django.urls import include, path
@@ -21,6 +25,7 @@ urlpatterns = [
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
     path("user/v1/", include("scenarist.accounts.urls")),
     *[path("test_framework/v1/", include(conf)) for conf in API_URLCONFS],
+    path("test_framework/v2/", include("scenarist.compat.urls")),
 ]
 
 # Test-only job routes (the jobs test suite submits TEST_ITEMS jobs over HTTP); off unless explicitly enabled.
@@ -28,6 +33,9 @@ from scenarist.jobs.handlers import test_jobs_enabled  # noqa: E402
 
 if test_jobs_enabled():
     urlpatterns.append(path("test_framework/v1/", include("scenarist.jobs.test_urls")))
+
+# Last, so that a real route always wins over a "not part of Scenarist" answer.
+urlpatterns.append(path("", include("scenarist.compat.unsupported")))
 
 handler400 = "scenarist.common.errors.json_bad_request"
 handler404 = "scenarist.common.errors.json_not_found"

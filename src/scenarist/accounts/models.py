@@ -19,6 +19,8 @@ class Project(models.Model):
     """A tenant: every resource row belongs to exactly one project."""
 
     name = models.CharField(max_length=255)
+    # Set when another project's key created this one over the API; that key may list, rename and delete it.
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

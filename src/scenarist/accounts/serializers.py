@@ -19,5 +19,18 @@ class ProjectSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Project
-        fields = ["id", "name", "created_at", "updated_at"]
-        read_only_fields = ["id", "created_at", "updated_at"]
+        fields = ["id", "name", "parent", "created_at", "updated_at"]
+        read_only_fields = ["id", "parent", "created_at", "updated_at"]
+
+
+class NewProjectSerializer(ProjectSerializer):
+    """A just-created project with its first API key (shown this once)."""
+
+    api_key = serializers.SerializerMethodField()
+
+    class Meta(ProjectSerializer.Meta):
+        fields = ProjectSerializer.Meta.fields + ["api_key"]
+
+    def get_api_key(self, obj) -> str:
+        """The raw key; only its hash is stored."""
+        return self.context["api_key"]

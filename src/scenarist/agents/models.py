@@ -23,6 +23,8 @@ class Agent(models.Model):
     inbound = models.BooleanField(default=True)
     contact_number = models.CharField(max_length=30, blank=True, default="")
     agent_gives_first_message = models.BooleanField(null=True, blank=True, default=None)
+    # v2 provider/telephony/webhook settings: stored and returned, never used (Scenarist does not dial out).
+    connection = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

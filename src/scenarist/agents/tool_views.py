@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
-from rest_framework import generics
+from rest_framework import generics, status
 from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
 
 from .models import MockTool
 from .serializers import MockToolSerializer
@@ -36,7 +37,7 @@ class ToolListView(AgentChildMixin, _ToolWrites, generics.ListCreateAPIView):
 
 
 class ToolDetailView(AgentChildMixin, _ToolWrites, generics.RetrieveUpdateDestroyAPIView):
-    """Read, replace, patch or delete one mock tool, addressed by its name."""
+    """Read, create-or-overwrite (POST), replace, patch or delete one mock tool, addressed by its name."""
 
     serializer_class = MockToolSerializer
     lookup_field = "name"
@@ -47,3 +48,14 @@ class ToolDetailView(AgentChildMixin, _ToolWrites, generics.RetrieveUpdateDestro
 
     def perform_update(self, serializer):
         self._save(serializer)
+
+    def post(self, request, *args, **kwargs):
+        """Create the tool named in the URL, or overwrite it when it exists (201 / 200)."""
+        if not isinstance(request.data, dict) and not hasattr(request.data, "getlist"):
+            raise ValidationError({"non_field_errors": ["Expected an object."]})
+        body = {**(request.data.dict() if hasattr(request.data, "dict") else request.data), "name": kwargs["tool_name"]}
+        existing = self.get_queryset().filter(name=kwargs["tool_name"]).first()
+        serializer = self.get_serializer(existing, data=body)
+        serializer.is_valid(raise_exception=True)
+        self._save(serializer, **({} if existing else {"agent": self.get_agent()}))
+        return Response(serializer.data, status=status.HTTP_200_OK if existing else status.HTTP_201_CREATED)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, viewsets
+from rest_framework import exceptions, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -72,6 +74,16 @@ class PredefinedMetricViewSet(viewsets.ReadOnlyModelViewSet):
     pagination_class = None
     queryset = PredefinedMetric.objects.all().order_by("display_order", "id")
 
+    @extend_schema(request=OpenApiTypes.OBJECT, responses={201: OpenApiTypes.OBJECT})
+    @action(detail=False, methods=["post"])
+    def copy(self, request):
+        """Copy predefined metrics into the caller's project (optionally attached to its agents); 201 + the copies."""
+        from scenarist.metrics.serializers import MetricSerializer
+        from scenarist.metrics.services import copy_predefined_metrics
+
+        metrics = copy_predefined_metrics(project_of(request), request.data)
+        return Response(MetricSerializer(metrics, many=True).data, status=status.HTTP_201_CREATED)
+
 
 class PhoneNumberViewSet(ProjectScopedModelViewSet):
     """The project's phone numbers; a bare JSON array when listed."""
@@ -79,6 +91,13 @@ class PhoneNumberViewSet(ProjectScopedModelViewSet):
     serializer_class = PhoneNumberSerializer
     pagination_class = None
     queryset = PhoneNumber.objects.all().order_by("id")
+
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @action(detail=False, methods=["get"])
+    def inbound(self, request):
+        """The project's numbers usable by inbound scenarios: a bare array of `{id, number, phone_number_id}`."""
+        return Response([{"id": n.pk, "number": n.number, "phone_number_id": str(n.pk), "name": n.name}
+                         for n in self.get_queryset()])
 
 
 class CallerToolListView(APIView):

@@ -12,6 +12,7 @@ from scenarist.accounts.auth import project_of
 from scenarist.common.views import ProjectScopedModelViewSet
 
 from . import services
+from .bulk_views import ScenarioBulkActions
 from .models import Folder, Scenario, TestProfile
 from .serializers import (
     CreateFolderRequestSerializer,
@@ -46,8 +47,8 @@ def _tags_match(scenario_tags: list, wanted: list[str], mode: str) -> bool:
     return any(tag in have for tag in wanted)
 
 
-class ScenarioViewSet(ProjectScopedModelViewSet):
-    """The project's scenarios (paginated) and their folders."""
+class ScenarioViewSet(ScenarioBulkActions, ProjectScopedModelViewSet):
+    """The project's scenarios (paginated), their folders and bulk actions."""
 
     serializer_class = ScenarioSerializer
     queryset = (

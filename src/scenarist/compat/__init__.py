@@ -1,0 +1,1 @@
+"""Compatibility edge for existing Cekura clients: v2 agents and the answers for features Scenarist has not."""
