@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import logging
 import time
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -15,6 +16,8 @@ if TYPE_CHECKING:
 
     from .llm_binding import JobMeter
     from .models import Job
+
+log = logging.getLogger(__name__)
 
 
 class StopReason(enum.Enum):
@@ -91,6 +94,7 @@ class JobContext:
             return
         self.stop_reason = reason
         self.stopped_at = time.time()
+        log.info("job %s attempt %s: stopping every task (%s)", self.job_id, self.attempt, reason.value)
         error = JobCancelled if reason is StopReason.CANCEL else LeaseLost
         self.meter.stop(error, f"job {self.progress_id} attempt {self.attempt} stopped: {reason.value}")
         if self._on_stop is not None:
