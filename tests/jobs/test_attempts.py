@@ -60,7 +60,8 @@ def test_a_lost_lease_stops_every_provider_call_and_usage_equals_what_the_provid
 
     stopped = _stop_times(caplog, job.pk)
     assert len(stopped) == 1
-    late = [c.index for c in calls if c.started_at > stopped[0]]
+    # A request sent just before the stop may reach the server a moment after it (still "in flight"): 50 ms.
+    late = [(c.index, round(c.started_at - stopped[0], 4)) for c in calls if c.started_at > stopped[0] + 0.05]
     assert late == []  # not one provider call after the attempt learned it lost the lease
     assert after["pending"] == []  # no task of the attempt outlived it
     job = Job.objects.get(pk=job.pk)
