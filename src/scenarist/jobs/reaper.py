@@ -46,7 +46,7 @@ def lease_ttl_s(interval_s: float, stale_after_s: float) -> float:
     A holder that dies with its jobs frees the lease no later than those jobs turn stale, so another consumer
     recovers them within the stale limit plus one pass instead of waiting for the lease on top.
     """
-    return max(min(3 * interval_s, stale_after_s), 1.5 * interval_s)
+    return max(min(3 * interval_s, stale_after_s), 1.1 * interval_s)  # the floor: a live holder keeps it
 
 
 def acquire_lease(holder: str, ttl_s: float) -> bool:
