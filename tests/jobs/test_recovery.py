@@ -66,22 +66,23 @@ def test_a_worker_frozen_inside_a_save_does_not_hold_up_recovering_a_killed_work
         pytest.skip("row locks and idle-in-transaction timeouts are PostgreSQL's (SQLite has one writer)")
     env = job_env(job_queue, SCENARIST_JOB_IDLE_TX_TIMEOUT_S="20")
     frozen = processes.start("worker", "--threads", "1", "--no-reaper", env=env)
-    held = _job(project, n=5, delay_s=0.05, hold_in_save_at=2, hold_in_save_s=120)
+    held = _job(project, n=5, delay_s=0.05, hold_in_save_at=2, hold_in_save_s=30)
     wait_for(lambda: _row(held).completed_items == 2 and _idle_in_transaction() >= 1, 30,
              what="the first worker inside the save of item 2, its transaction open")
     os.kill(frozen.pid, signal.SIGSTOP)  # a GC pause, a stalled VM, a partition: the row lock stays held
     try:
         killed = processes.start("worker", "--threads", "1", "--no-reaper", env=env)
-        victim = _job(project, n=100, delay_s=0.05, concurrency=2)
+        victim = _job(project, n=200, delay_s=0.1, concurrency=1)  # ~20 s: still running once the rescuer is up
         wait_for(lambda: _row(victim).completed_items >= 3, 30, what="the second worker running its job")
         rescuer = processes.start("worker", "--threads", "2", env=env)
         wait_for(lambda: _reaper_holder_pid() == rescuer.pid, 30, what="the third worker running the reaper")
+        assert _row(victim).status == JobStatus.PROCESSING and _row(victim).attempt == 1
         killed_at = time.monotonic()
         killed.kill9()
         recovery = _time_to_recovery(victim, killed_at, timeout=30)
         assert recovery <= STALE_S + REAPER_S + 1.0, recovery  # stale limit + one pass (+ scheduling slack)
         wait_for(lambda: _row(victim).status == JobStatus.COMPLETED, 60, interval=0.1, what="victim completed")
-        _exact(victim, 100)
+        _exact(victim, 200)
         # The frozen worker's own job: recovered once PostgreSQL ends its idle transaction (20 s), not hours later.
         wait_for(lambda: _row(held).status == JobStatus.COMPLETED, 20 + STALE_S + 15, interval=0.2,
                  what="the frozen worker's job completed elsewhere")
@@ -100,11 +101,12 @@ def test_when_the_reaper_lease_holder_dies_with_a_job_another_worker_recovers_it
     env = job_env(job_queue, SCENARIST_JOB_STALE_AFTER_S=str(stale_s), SCENARIST_JOB_REAPER_INTERVAL_S=str(interval_s))
     holder = processes.start("worker", "--threads", "1", env=env)
     wait_for(lambda: _reaper_holder_pid() == holder.pid, 30, what="the first worker holding the reaper lease")
-    job = _job(project, n=200, delay_s=0.05, concurrency=2)
+    job = _job(project, n=200, delay_s=0.1, concurrency=1)  # ~20 s: still running once the second worker is up
     wait_for(lambda: _row(job).completed_items >= 3, 30, what="the job running on the lease holder")
     other = processes.start("worker", "--threads", "1", env=env)
     probe = _job(project, n=1)
     wait_for(lambda: _row(probe).status == JobStatus.COMPLETED, 30, what="the second worker up")
+    assert _row(job).status == JobStatus.PROCESSING and _reaper_holder_pid() == holder.pid
     killed_at = time.monotonic()
     holder.kill9()
     recovery = _time_to_recovery(job, killed_at, timeout=30)
