@@ -120,6 +120,8 @@ JOB_STALE_AFTER_S = _env_float("SCENARIST_JOB_STALE_AFTER_S", 15.0)
 JOB_MAX_ATTEMPTS = _env_int("SCENARIST_JOB_MAX_ATTEMPTS", 3)
 WORKER_THREADS = _env_int("SCENARIST_WORKER_THREADS", 4)
 JOB_REAPER_INTERVAL_S = _env_float("SCENARIST_JOB_REAPER_INTERVAL_S", 5.0)
+# PostgreSQL ends a worker transaction idle this long (a frozen worker), freeing its row locks.
+JOB_IDLE_TX_TIMEOUT_S = _env_float("SCENARIST_JOB_IDLE_TX_TIMEOUT_S", 5.0)
 JOB_REENQUEUE_AFTER_S = _env_float("SCENARIST_JOB_REENQUEUE_AFTER_S", 300.0)  # queued that long → send its message again
 
 # --- LLM provider: read by scenarist.llm.config (Django-free, so the generation library can use it too).

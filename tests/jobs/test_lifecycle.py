@@ -73,10 +73,10 @@ def test_claim_is_exclusive_and_a_superseded_lease_cannot_write(project, job_que
     assert second is not None and second.attempt == 2 and second.token != first.token
 
     with pytest.raises(LeaseLost):
-        lifecycle.save_item(job.pk, first.token, 0, lambda j: {}, {})
-    assert lifecycle.heartbeat(job.pk, first.token, {}) is lifecycle.Pulse.LEASE_LOST
+        lifecycle.save_item(job.pk, first.token, 0, lambda j: {})
+    assert lifecycle.heartbeat(job.pk, first.token) is lifecycle.Pulse.LEASE_LOST
     assert lifecycle.finish(job.pk, first.token, JobStatus.COMPLETED) is False
-    assert lifecycle.save_item(job.pk, second.token, 0, lambda j: {"by": "second"}, {}) is True
+    assert lifecycle.save_item(job.pk, second.token, 0, lambda j: {"by": "second"}) is True
     assert JobItem.objects.get(job=job, index=0).data == {"by": "second"}
 
 
@@ -89,8 +89,8 @@ def test_an_item_is_saved_once_and_its_domain_write_is_not_repeated(project, job
         calls.append(j.pk)
         return {"n": len(calls)}
 
-    assert lifecycle.save_item(job.pk, claim.token, 1, save, {}) is True
-    assert lifecycle.save_item(job.pk, claim.token, 1, save, {}) is False
+    assert lifecycle.save_item(job.pk, claim.token, 1, save) is True
+    assert lifecycle.save_item(job.pk, claim.token, 1, save) is False
     assert calls == [job.pk]
     assert JobItem.objects.filter(job=job).count() == 1
     assert Job.objects.get(pk=job.pk).completed_items == 1
@@ -104,22 +104,22 @@ def test_a_failing_domain_write_saves_nothing(project, job_queue):
         raise ValueError("domain write failed")
 
     with pytest.raises(ValueError):
-        lifecycle.save_item(job.pk, claim.token, 0, save, {})
+        lifecycle.save_item(job.pk, claim.token, 0, save)
     assert not JobItem.objects.filter(job=job).exists()
-    assert lifecycle.save_item(job.pk, claim.token, 0, lambda j: {}, {}) is True
+    assert lifecycle.save_item(job.pk, claim.token, 0, lambda j: {}) is True
 
 
 def test_failures_are_keyed_by_index_and_cleared_when_the_index_later_succeeds(project, job_queue):
     job = _job(project, n=3)
     claim = lifecycle.claim(job.pk)
-    lifecycle.record_failure(job.pk, claim.token, 2, "first try", {})
-    lifecycle.record_failure(job.pk, claim.token, 2, "second try", {})
-    lifecycle.record_failure(job.pk, claim.token, 0, "other", {})
+    lifecycle.record_failure(job.pk, claim.token, 2, "first try")
+    lifecycle.record_failure(job.pk, claim.token, 2, "second try")
+    lifecycle.record_failure(job.pk, claim.token, 0, "other")
     job.refresh_from_db()
     assert job.failed_items == 2
     assert job.errors == [{"index": 0, "message": "other"}, {"index": 2, "message": "second try"}]
 
-    lifecycle.save_item(job.pk, claim.token, 2, lambda j: {}, {})
+    lifecycle.save_item(job.pk, claim.token, 2, lambda j: {})
     job.refresh_from_db()
     assert (job.failed_items, job.completed_items) == (1, 1)
     assert job.errors == [{"index": 0, "message": "other"}]
@@ -147,7 +147,7 @@ def test_a_resumed_job_only_produces_the_missing_items(project, job_queue, fast_
     job = _job(project, n=5)
     first = lifecycle.claim(job.pk)
     for index in (0, 3):
-        lifecycle.save_item(job.pk, first.token, index, lambda j, i=index: {"attempt": 1}, {})
+        lifecycle.save_item(job.pk, first.token, index, lambda j, i=index: {"attempt": 1})
     _make_stale(job)
     assert lifecycle.reap_stale(stale_after_s=1)["requeued"] == [job.pk]
 

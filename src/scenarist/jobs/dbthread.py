@@ -45,6 +45,24 @@ async def run_sync(fn: Callable[..., Any], *args: Any) -> Any:
     return await loop.run_in_executor(_POOL, functools.partial(_call, fn, args))
 
 
+def _limit_session(sender, connection, **kwargs) -> None:
+    """PostgreSQL: end any transaction left idle (a frozen or partitioned worker) so its row locks are freed."""
+    from django.conf import settings
+
+    if connection.vendor != "postgresql":
+        return
+    timeout_ms = int(settings.JOB_IDLE_TX_TIMEOUT_S * 1000)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET idle_in_transaction_session_timeout = {timeout_ms}")
+
+
+def limit_worker_sessions() -> None:
+    """Give every DB connection this (worker) process opens an idle-in-transaction timeout."""
+    from django.db.backends.signals import connection_created
+
+    connection_created.connect(_limit_session, dispatch_uid="scenarist.jobs.limit_worker_sessions")
+
+
 def close_pool_connections(timeout: float = 10.0) -> None:
     """Close the DB connections held by every pool thread (tests, shutdown): one task per thread via a barrier."""
     from django.db import connections

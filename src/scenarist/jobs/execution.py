@@ -14,10 +14,14 @@ from . import lifecycle
 from .context import JobContext, StopReason
 from .errors import JobCancelled, JobFailed, LeaseLost
 from .handlers import handler_for
+from .identity import process_identity
 from .llm_binding import job_llm, new_meter
 from .models import JobStatus
 
 log = logging.getLogger(__name__)
+
+LEFTOVER_WAIT_S = 5.0  # how long the end of an attempt waits for its cancelled tasks to unwind
+USAGE_RETRY_S = 0.5
 
 _local = threading.local()
 _running: dict[int, tuple[asyncio.AbstractEventLoop, JobContext, asyncio.Task]] = {}
@@ -51,7 +55,7 @@ def run_job(job_id: int) -> None:
 
         send_run_job(job_id)  # hand the message back for the next worker
         return
-    claim = lifecycle.claim(job_id)
+    claim = lifecycle.claim(job_id, worker=process_identity())
     if claim is None:
         log.debug("job %s not claimable (already taken, finished or cancelled)", job_id)
         return
@@ -64,22 +68,111 @@ def run_job(job_id: int) -> None:
 
 
 async def _execute(claim: lifecycle.Claim, handler) -> None:
-    """Run the handler beside a heartbeat, then write the end state."""
+    """Run the handler beside a heartbeat and a usage writer, then write the end state.
+
+    Structured: every task the attempt starts (the handler's fan-out included) is cancelled together the moment
+    the attempt is stopped, and none outlives the attempt, so nothing keeps calling the provider for a job this
+    worker no longer runs.
+    """
+    loop = asyncio.get_running_loop()
     meter = new_meter(claim.usage)
     ctx = JobContext(claim, meter=meter, llm=job_llm(meter))
+    writer = _UsageWriter(ctx)
+    engine_tasks = set(asyncio.all_tasks(loop)) | {writer.start()}
     task = asyncio.ensure_future(handler(ctx))
+    ctx.on_stop(lambda _reason: _cancel_attempt(loop, engine_tasks))
     beat = asyncio.ensure_future(_heartbeat(ctx, task))
+    engine_tasks.add(beat)
     with _running_lock:
-        _running[claim.job_id] = (asyncio.get_running_loop(), ctx, task)
+        _running[claim.job_id] = (loop, ctx, task)
     try:
         outcome, error = await _outcome_of(task, ctx)
     finally:
         beat.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await beat
+        await _end_leftovers(loop, engine_tasks)
+        await writer.close()
         with _running_lock:
             _running.pop(claim.job_id, None)
     await _settle(ctx, outcome, error)
+
+
+def _attempt_tasks(loop: asyncio.AbstractEventLoop, engine_tasks: set) -> list[asyncio.Task]:
+    """Every unfinished task of this attempt (the thread's loop runs one attempt at a time)."""
+    return [t for t in asyncio.all_tasks(loop) if t not in engine_tasks and not t.done()]
+
+
+def _cancel_attempt(loop: asyncio.AbstractEventLoop, engine_tasks: set) -> None:
+    """Cancel every task of the attempt at once."""
+    for leftover in _attempt_tasks(loop, engine_tasks):
+        leftover.cancel()
+
+
+async def _end_leftovers(loop: asyncio.AbstractEventLoop, engine_tasks: set) -> None:
+    """Cancel and await what the handler left running (e.g. an un-awaited fan-out), so nothing runs on."""
+    leftovers = _attempt_tasks(loop, engine_tasks)
+    if not leftovers:
+        return
+    log.warning("job attempt left %d task(s) running; cancelling them", len(leftovers))
+    for leftover in leftovers:
+        leftover.cancel()
+    await asyncio.wait(leftovers, timeout=LEFTOVER_WAIT_S)
+
+
+class _UsageWriter:
+    """Adds the attempt's provider usage to the job row as calls complete (one write in flight at a time)."""
+
+    def __init__(self, ctx: JobContext):
+        self.ctx = ctx
+        self._wake = asyncio.Event()
+        self._closing = False
+        self._task: asyncio.Task | None = None
+
+    def start(self) -> asyncio.Task:
+        """Start writing in the background; returns the writer task."""
+        loop = asyncio.get_running_loop()
+
+        def wake() -> None:
+            with contextlib.suppress(RuntimeError):  # loop closed: close() already saved everything
+                loop.call_soon_threadsafe(self._wake.set)
+
+        self.ctx.meter.on_record(wake)
+        self._task = asyncio.ensure_future(self._run())
+        return self._task
+
+    async def _run(self) -> None:
+        while not self._closing:
+            await self._wake.wait()
+            self._wake.clear()
+            if not await self._flush():
+                await asyncio.sleep(USAGE_RETRY_S)
+                self._wake.set()
+
+    async def _flush(self) -> bool:
+        """Save the unsaved usage; False (and the usage kept for the next try) if the write failed."""
+        delta = self.ctx.meter.take_unsaved()
+        if not delta.llm_calls:
+            return True
+        try:
+            await self.ctx.db(lifecycle.add_usage, self.ctx.job_id, delta.to_dict())
+        except Exception:  # a DB hiccup: keep the usage for the next write
+            self.ctx.meter.give_back(delta)
+            log.warning("job %s: could not save usage", self.ctx.job_id, exc_info=True)
+            return False
+        return True
+
+    async def close(self) -> None:
+        """Let the running write finish (never cut one off: it could be half applied), then save the rest."""
+        self._closing = True
+        self._wake.set()
+        if self._task is not None:
+            await self._task
+        self.ctx.meter.on_record(None)
+        for _ in range(3):
+            if await self._flush():
+                return
+            await asyncio.sleep(USAGE_RETRY_S)
 
 
 async def _outcome_of(task: asyncio.Task, ctx: JobContext) -> tuple[Outcome, str]:
@@ -130,44 +223,37 @@ def _classify(exc: BaseException) -> tuple[Outcome, str]:
 
 async def _settle(ctx: JobContext, outcome: Outcome, error: str) -> None:
     """Write the end state (or give the job back on shutdown); a lost lease writes nothing."""
-    usage = ctx.meter.usage.to_dict()
     token = ctx._token
     try:
         if outcome is Outcome.LEASE_LOST:
             log.warning("job %s: lease lost; this worker stops without writing", ctx.job_id)
         elif outcome is Outcome.SHUTDOWN:
-            await ctx.db(lifecycle.release, ctx.job_id, token, usage)
+            await ctx.db(lifecycle.release, ctx.job_id, token)
         else:
             status = {Outcome.COMPLETED: JobStatus.COMPLETED, Outcome.FAILED: JobStatus.FAILED,
                       Outcome.CANCELLED: JobStatus.CANCELLED}[outcome]
-            if not await ctx.db(lambda: lifecycle.finish(ctx.job_id, token, status, error=error, usage=usage)):
+            if not await ctx.db(lambda: lifecycle.finish(ctx.job_id, token, status, error=error)):
                 log.warning("job %s: lease lost before it could be marked %s", ctx.job_id, status)
     except Exception:  # the reaper recovers a job whose end state could not be written
         log.exception("job %s: could not write its end state", ctx.job_id)
 
 
 async def _heartbeat(ctx: JobContext, task: asyncio.Task) -> None:
-    """Every JOB_HEARTBEAT_S: refresh the lease, persist usage, and stop the handler on cancel or lease loss."""
+    """Every JOB_HEARTBEAT_S: refresh the lease; stop the attempt on cancel or lease loss."""
     while not task.done():
         await asyncio.sleep(settings.JOB_HEARTBEAT_S)
         try:
-            pulse = await ctx.db(lifecycle.heartbeat, ctx.job_id, ctx._token, ctx.meter.usage.to_dict())
+            pulse = await ctx.db(lifecycle.heartbeat, ctx.job_id, ctx._token)
         except Exception:  # a DB hiccup: try again next beat (the reaper only acts after JOB_STALE_AFTER_S)
             log.warning("job %s: heartbeat failed", ctx.job_id, exc_info=True)
             continue
         log.debug("job %s: heartbeat %s", ctx.job_id, pulse)
         if pulse is lifecycle.Pulse.LEASE_LOST:
-            _stop(ctx, task, StopReason.LEASE_LOST)
+            ctx.stop(StopReason.LEASE_LOST)
             return
         if pulse is lifecycle.Pulse.CANCEL_REQUESTED:
-            _stop(ctx, task, StopReason.CANCEL)
+            ctx.stop(StopReason.CANCEL)
             return
-
-
-def _stop(ctx: JobContext, task: asyncio.Task, reason: StopReason) -> None:
-    """Record the reason and cancel the handler task (its fan-out children are cancelled with it)."""
-    ctx.stop(reason)
-    task.cancel()
 
 
 def request_shutdown() -> int:
@@ -175,9 +261,9 @@ def request_shutdown() -> int:
     _shutting_down.set()
     with _running_lock:
         running = list(_running.values())
-    for loop, ctx, task in running:
+    for loop, ctx, _task in running:
         with contextlib.suppress(RuntimeError):  # loop already closed
-            loop.call_soon_threadsafe(_stop, ctx, task, StopReason.SHUTDOWN)
+            loop.call_soon_threadsafe(ctx.stop, StopReason.SHUTDOWN)
     return len(running)
 
 

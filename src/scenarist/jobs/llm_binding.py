@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib
 import threading
-from typing import Any
+from typing import Any, Callable
 
 from scenarist.llm.port import Usage, UsageMeter
 
@@ -43,11 +43,67 @@ def _base_llm():
     return module.build_llm() if module else None
 
 
-def new_meter(previous_usage: dict | None) -> UsageMeter:
+class JobMeter(UsageMeter):
+    """A job attempt's meter: the running total (for the budget), the part not yet saved, and a stop switch.
+
+    `record` runs where each provider call completes; it wakes the engine's usage writer, so usage is saved as
+    calls complete. `check_budget` runs before every provider call; once the attempt is stopped (lease lost,
+    cancel, shutdown) it raises, so no new call can start from any task the attempt left behind.
+    """
+
+    def __init__(self, budget_tokens: int = 0, usage: Usage | None = None):
+        super().__init__(budget_tokens=budget_tokens, usage=usage or Usage())
+        self._lock = threading.Lock()
+        self._unsaved = Usage()
+        self._on_record: Callable[[], None] | None = None
+        self._stopped: tuple[type[BaseException], str] | None = None
+
+    def record(self, usage: Usage) -> None:
+        """Add one call's usage to the total and to the unsaved part, then wake the writer."""
+        with self._lock:
+            super().record(usage)
+            self._unsaved.add(usage)
+            notify = self._on_record
+        if notify is not None:
+            notify()
+
+    def take_unsaved(self) -> Usage:
+        """The usage recorded since the last take (the caller saves it, or gives it back with `give_back`)."""
+        with self._lock:
+            taken, self._unsaved = self._unsaved, Usage()
+        return taken
+
+    def give_back(self, usage: Usage) -> None:
+        """Return usage whose save failed, so the next save includes it."""
+        with self._lock:
+            self._unsaved.add(usage)
+
+    def has_unsaved(self) -> bool:
+        """True when calls completed since the last save."""
+        with self._lock:
+            return self._unsaved.llm_calls > 0
+
+    def on_record(self, notify: Callable[[], None] | None) -> None:
+        """Set the callback run after every recorded call (thread-safe callers only)."""
+        self._on_record = notify
+
+    def stop(self, error: type[BaseException], message: str) -> None:
+        """From now on every `check_budget` (before each provider call) raises `error(message)`."""
+        self._stopped = (error, message)
+
+    def check_budget(self) -> None:
+        """Raise if the attempt was stopped, else the usual token-budget check."""
+        if self._stopped is not None:
+            error, message = self._stopped
+            raise error(message)
+        super().check_budget()
+
+
+def new_meter(previous_usage: dict | None) -> JobMeter:
     """A meter continuing from earlier attempts' usage, with the per-job token budget."""
     config = _process_wide("config", _config)
     budget = int(getattr(config, "job_token_budget", 0) or 0)
-    return UsageMeter(budget_tokens=budget, usage=Usage.from_dict(previous_usage))
+    return JobMeter(budget_tokens=budget, usage=Usage.from_dict(previous_usage))
 
 
 def job_llm(meter: UsageMeter):

@@ -42,6 +42,7 @@ class Job(models.Model):
     attempt = models.IntegerField(default=0)
     max_attempts = models.IntegerField(default=3)
     lease_token = models.UUIDField(null=True, blank=True)
+    worker = models.CharField(max_length=200, blank=True, default="")  # identity of the lease holder's process
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     cancel_requested = models.BooleanField(default=False)
     total_items = models.IntegerField(default=0)
@@ -78,10 +79,10 @@ class JobItem(models.Model):
         constraints = [models.UniqueConstraint(fields=["job", "index"], name="uniq_job_item_index")]
 
 
-class ReaperLease(models.Model):
-    """A named singleton lease: the consumer holding it (until `expires_at`) is the one that runs the reaper."""
+class Lease(models.Model):
+    """A named lease across processes: one holder at a time until `expires_at` (the reaper, one agent analysis)."""
 
-    name = models.CharField(max_length=40, unique=True)
+    name = models.CharField(max_length=200, unique=True)
     holder = models.CharField(max_length=200, blank=True, default="")
     expires_at = models.DateTimeField()
 

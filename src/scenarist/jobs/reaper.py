@@ -7,15 +7,13 @@ import os
 import socket
 import threading
 import uuid
-from datetime import datetime, timezone as dt_timezone
 
 from django.conf import settings
-from django.db import IntegrityError, close_old_connections
-from django.db.models import Q
-from django.utils import timezone
+from django.db import close_old_connections
 
-from . import lifecycle
-from .models import ReaperLease
+from . import leases, lifecycle
+from .identity import certainly_dead
+from .models import Job, JobStatus
 
 log = logging.getLogger(__name__)
 
@@ -31,26 +29,34 @@ def reap_once() -> dict[str, list[int]]:
     return report
 
 
+def reclaim_dead_local_workers() -> dict[str, list[int]]:
+    """Recover at once the jobs of worker processes of this machine that are certainly gone (no stale wait)."""
+    workers = (Job.objects.filter(status=JobStatus.PROCESSING).exclude(worker="")
+               .values_list("worker", flat=True).distinct())
+    dead = [w for w in workers if certainly_dead(w)]
+    report = lifecycle.reclaim_from_dead(dead)
+    if any(report.values()):
+        log.info("recovered the jobs of dead worker(s) at once: %s", {k: v for k, v in report.items() if v})
+    return report
+
+
+def lease_ttl_s(interval_s: float, stale_after_s: float) -> float:
+    """How long a reaper lease lasts without renewal: 3 passes, but never past the stale limit.
+
+    A holder that dies with its jobs frees the lease no later than those jobs turn stale, so another consumer
+    recovers them within the stale limit plus one pass instead of waiting for the lease on top.
+    """
+    return max(min(3 * interval_s, stale_after_s), 1.1 * interval_s)  # the floor: a live holder keeps it
+
+
 def acquire_lease(holder: str, ttl_s: float) -> bool:
     """Take or renew the reaper lease for `holder`; False while another live holder has it."""
-    now = timezone.now()
-    try:
-        ReaperLease.objects.get_or_create(
-            name=LEASE_NAME, defaults={"holder": "", "expires_at": datetime(1970, 1, 1, tzinfo=dt_timezone.utc)}
-        )
-    except IntegrityError:
-        pass  # another consumer created it at the same moment
-    taken = ReaperLease.objects.filter(name=LEASE_NAME).filter(Q(expires_at__lt=now) | Q(holder=holder)).update(
-        holder=holder, expires_at=now + timezone.timedelta(seconds=ttl_s)
-    )
-    return bool(taken)
+    return leases.acquire(LEASE_NAME, holder, ttl_s)
 
 
 def release_lease(holder: str) -> None:
     """Give the lease up (on clean shutdown) so another consumer takes over at once."""
-    ReaperLease.objects.filter(name=LEASE_NAME, holder=holder).update(
-        expires_at=datetime(1970, 1, 1, tzinfo=dt_timezone.utc)
-    )
+    leases.release(LEASE_NAME, holder)
 
 
 class ReaperThread(threading.Thread):
@@ -67,7 +73,7 @@ class ReaperThread(threading.Thread):
         while not self._stop_event.is_set():
             try:
                 close_old_connections()
-                if acquire_lease(self.holder, ttl_s=3 * self.interval_s):
+                if acquire_lease(self.holder, ttl_s=lease_ttl_s(self.interval_s, settings.JOB_STALE_AFTER_S)):
                     reap_once()
             except Exception:
                 log.exception("reaper pass failed")

@@ -28,6 +28,7 @@ def worker(args: argparse.Namespace) -> int:
     from huey.contrib.djhuey import HUEY
 
     from . import execution
+    from .dbthread import limit_worker_sessions
     from .handlers import load_handlers
     from .llm_binding import warm_up
     from .reaper import ReaperThread
@@ -41,6 +42,7 @@ def worker(args: argparse.Namespace) -> int:
                 log.info("stopping: handing %d running job(s) back to the queue", released)
             super().stop(graceful=True)
 
+    limit_worker_sessions()
     kinds = load_handlers()
     warm_up()
     threads = args.threads or settings.WORKER_THREADS
@@ -109,9 +111,10 @@ def serve(args: argparse.Namespace) -> int:
     """Embedded mode: migrate, one reaper pass, then supervise an API child and a worker child until stopped."""
     from django.db import connections
 
-    from .reaper import reap_once
+    from .reaper import reap_once, reclaim_dead_local_workers
 
     _migrate()
+    reclaim_dead_local_workers()  # e.g. our previous worker, killed with us: no need to wait for the stale limit
     reap_once()
     if args.demo:
         _print_demo(args)
@@ -159,6 +162,7 @@ class Supervisor:
                 code = self.web.returncode or 1
                 break
             if self.worker.poll() is not None:
+                _reclaim_after_worker_death()
                 if time.monotonic() - started > 60:
                     backoff = 1.0  # it ran fine for a while: restart promptly
                 log.warning("worker exited with code %s; restarting in %.0fs", self.worker.returncode, backoff)
@@ -182,6 +186,20 @@ class Supervisor:
                 child.kill()
                 child.wait()
         log.info("stopped")
+
+
+def _reclaim_after_worker_death() -> None:
+    """Our worker child is gone: hand its jobs to the next worker now rather than after the stale limit."""
+    from django.db import connections
+
+    from .reaper import reclaim_dead_local_workers
+
+    try:
+        reclaim_dead_local_workers()
+    except Exception:  # the reaper recovers them after the stale limit anyway
+        log.warning("could not recover the dead worker's jobs at once", exc_info=True)
+    finally:
+        connections.close_all()
 
 
 def _die_with_parent() -> None:

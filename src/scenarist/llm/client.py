@@ -190,13 +190,22 @@ class OpenAICompatibleLLM:
         # `post` is the SDK's documented raw call: `chat.completions.create` would re-walk this plain-JSON body
         # against its TypedDicts on every request (~0.5 ms of CPU each, paid n times before the last item leaves).
         async with self._limiter.slot():
+            call = asyncio.ensure_future(self._post(client, body))
             try:
-                async with asyncio.timeout(self.config.timeout_s):
-                    response = await client.post("/chat/completions", body=body, cast_to=ChatCompletion)
-            except Exception as exc:  # noqa: BLE001 — every failure is mapped onto the taxonomy
-                raise classify(exc) from exc
+                response = await asyncio.shield(call)
+            except asyncio.CancelledError:
+                await _record_when_answered(call, request.record)
+                raise
         request.record(_usage_of(response))
         return _answer_of(response)
+
+    async def _post(self, client: openai.AsyncOpenAI, body: dict[str, Any]) -> ChatCompletion:
+        """One HTTP call within the timeout; failures mapped onto the taxonomy."""
+        try:
+            async with asyncio.timeout(self.config.timeout_s):
+                return await client.post("/chat/completions", body=body, cast_to=ChatCompletion)
+        except Exception as exc:  # noqa: BLE001 — every failure is mapped onto the taxonomy
+            raise classify(exc) from exc
 
     def _retry_delay(self, attempt: int, retry_after: float | None) -> float:
         if retry_after is not None:
@@ -227,6 +236,16 @@ class OpenAICompatibleLLM:
             loop = loop_ref()
             if loop is None or loop.is_closed():
                 del self._clients[key]
+
+
+async def _record_when_answered(call: asyncio.Future, record: UsageSink) -> None:
+    """A call cancelled in flight was already sent, so the provider bills it: let it finish (within its timeout)
+    and record its usage, so a job's recorded usage equals the provider's count even when the job is stopped."""
+    try:
+        response = await call
+    except BaseException:  # noqa: BLE001 — failed or cancelled again: nothing billed to record
+        return
+    record(_usage_of(response))
 
 
 @lru_cache(maxsize=1)

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import uuid
 from typing import Any
 
-from django.db import transaction
-
+from scenarist.generation.analysis import version_hash
 from scenarist.generation.naming import unique_name
 from scenarist.generation.pipeline import ScenarioGenerator
 from scenarist.generation.types import GeneratedScenario, Plan
+from scenarist.jobs import leases
 from scenarist.jobs.api import JobCancelled, JobContext, JobFailed, LeaseLost, register_handler
 from scenarist.jobs.models import JobItem, JobKind
 from scenarist.llm.port import BudgetExceededError, LLMError, RefusalError
@@ -21,6 +23,11 @@ from .models import Scenario, TestProfile
 from .services import ensure_folder_path
 
 log = logging.getLogger(__name__)
+
+# Single flight of the agent analysis: the holder renews its lease; waiters poll the cache meanwhile.
+ANALYSIS_LEASE_TTL_S = 30.0
+ANALYSIS_WAIT_POLL_S = 0.25
+
 
 def _unique_name(agent_id: int, name: str) -> str:
     """`name`, or a qualified variant when the agent already has one like it (checked inside the save transaction)."""
@@ -100,16 +107,57 @@ async def _plan(ctx: JobContext, generator: ScenarioGenerator, inputs: Generatio
     """The persisted plan of an earlier attempt, or a new one (analysis from the cache when the agent is unchanged)."""
     if ctx.result.get("plan"):
         return Plan.model_validate(ctx.result["plan"])
-    cached = await ctx.db(analysis_cache.get, inputs.agent_spec, generator.engine_name)
     try:
-        plan, usage = await generator.plan(inputs.agent_spec, inputs.request, cached_analysis=cached)
+        if ctx.llm is None:  # the offline analysis is local and cheap: nothing to share
+            plan = await _plan_and_cache(ctx, generator, inputs)
+        else:
+            plan = await _plan_single_flight(ctx, generator, inputs)
     except LLMError as exc:
         raise JobFailed(f"Could not analyse the agent: {_readable(exc)}") from exc
-    del usage  # the per-job LLM view already recorded every call into ctx.meter
-    if cached is None:
-        await ctx.db(analysis_cache.put, inputs.agent_spec, generator.engine_name, plan.analysis)
     await ctx.set_result(plan=plan.model_dump(mode="json"))
     return plan
+
+
+async def _plan_and_cache(ctx: JobContext, generator: ScenarioGenerator, inputs: GenerationInputs) -> Plan:
+    """Plan with the cached analysis of this agent version, analysing (and caching) it when there is none."""
+    cached = await ctx.db(analysis_cache.get, inputs.agent_spec, generator.engine_name)
+    plan, _usage = await generator.plan(inputs.agent_spec, inputs.request, cached_analysis=cached)
+    # _usage is already in ctx.meter: the per-job LLM view records every call
+    if cached is None:
+        await ctx.db(analysis_cache.put, inputs.agent_spec, generator.engine_name, plan.analysis)
+    return plan
+
+
+async def _plan_single_flight(ctx: JobContext, generator: ScenarioGenerator, inputs: GenerationInputs) -> Plan:
+    """One analysis per agent version at a time, across jobs and workers: a named lease guards the cache fill.
+
+    The job holding the lease analyses and fills the cache; the others wait for the cache (or for the lease,
+    should the holder fail or die — its lease then expires) instead of paying for the same analysis.
+    """
+    name = f"analysis:{generator.engine_name}:{version_hash(inputs.agent_spec)}"
+    holder = f"job:{ctx.job_id}:{ctx.attempt}:{uuid.uuid4().hex[:8]}"
+    while True:
+        cached = await ctx.db(analysis_cache.get, inputs.agent_spec, generator.engine_name)
+        if cached is not None:
+            plan, _usage = await generator.plan(inputs.agent_spec, inputs.request, cached_analysis=cached)
+            return plan
+        if await ctx.db(leases.acquire, name, holder, ANALYSIS_LEASE_TTL_S):
+            renew = asyncio.ensure_future(_renew(ctx, name, holder))
+            try:
+                return await _plan_and_cache(ctx, generator, inputs)  # re-reads the cache under the lease
+            finally:
+                renew.cancel()
+                with contextlib.suppress(BaseException):
+                    await ctx.db(leases.release, name, holder)
+        await asyncio.sleep(ANALYSIS_WAIT_POLL_S)
+
+
+async def _renew(ctx: JobContext, name: str, holder: str) -> None:
+    """Keep the analysis lease while the analysis runs (a dead holder's lease lapses after the TTL)."""
+    while True:
+        await asyncio.sleep(ANALYSIS_LEASE_TTL_S / 3)
+        with contextlib.suppress(Exception):
+            await ctx.db(leases.acquire, name, holder, ANALYSIS_LEASE_TTL_S)
 
 
 @register_handler(JobKind.GENERATE_SCENARIOS)
@@ -150,8 +198,11 @@ async def handle_generate_scenarios(ctx: JobContext) -> None:
         accepted.append(item)
         await ctx.save_item(slot.index, make_saver(inputs, ctx.project_id, item))
 
-    missing = [slot for slot in plan.slots if slot.index not in done]
-    await asyncio.gather(*(run_slot(slot) for slot in missing))
+    # A TaskGroup, not gather: when one slot raises (lease lost, cancel) its siblings are cancelled at once.
+    async with asyncio.TaskGroup() as group:
+        for slot in plan.slots:
+            if slot.index not in done:
+                group.create_task(run_slot(slot))
     ctx.raise_if_cancelled()
 
     final = sorted(await ctx.db(_saved_items, ctx.job_id), key=lambda s: s.index)
