@@ -3,7 +3,8 @@
 The limit starts high (the process cap), is halved when the server says it is over its limit (429/503) or when
 its `x-ratelimit-remaining-*` headers run low, and grows back after successes: quickly (+1 per success) up to
 just below the level that last failed, then slowly (+1 per `limit` successes, one step per round of calls) to
-probe for more room. A `Retry-After` holds every new call of that endpoint until it has passed. Only calls that
+probe for more room — more slowly each time a probe fails at the same level, so a limit once found costs few
+429s. A `Retry-After` holds every new call of that endpoint until it has passed. Only calls that
 started after the last cut can cut again, so one burst of 429s halves the limit once, not once per 429.
 """
 
@@ -42,6 +43,8 @@ class AdaptiveLimiter:
         self._limit = float(min(start or ceiling, ceiling))
         self._threshold = float(ceiling)  # fast growth below this (the level just under the last failure)
         self._last_cut = 0.0
+        self._last_cut_level = 0
+        self._probe_slowness = 1  # doubles while cuts keep happening at the same level (the limit was found)
         self._hold_until = 0.0
         self._gate = CrossLoopLimiter(int(self._limit))
         self.cuts = 0
@@ -76,7 +79,7 @@ class AdaptiveLimiter:
         with self._lock:
             if self._limit >= self.ceiling:
                 return
-            step = 1.0 if self._limit + 1 <= self._threshold else 1.0 / self._limit
+            step = 1.0 if self._limit + 1 <= self._threshold else 1.0 / (self._limit * self._probe_slowness)
             self._limit = min(float(self.ceiling), self._limit + step)
             self._gate.resize(int(self._limit))
 
@@ -91,6 +94,10 @@ class AdaptiveLimiter:
         with self._lock:
             if ticket.started_at < self._last_cut:
                 return  # this round already cut the limit
+            level = int(self._limit)
+            same_level = abs(level - self._last_cut_level) <= 1
+            self._probe_slowness = min(16, self._probe_slowness * 2) if same_level else 1
+            self._last_cut_level = level
             self._threshold = max(1.0, self._limit - 1.0)
             self._limit = max(1.0, self._limit / 2.0)
             self._last_cut = time.monotonic()

@@ -19,6 +19,7 @@ CHARS_PER_TOKEN = 4  # English prose averages ~4 characters per token for GPT/Ll
 # Allowances where the schema sets no limit. A free string of 250 tokens is ~1,000 characters: a long caller
 # instruction fits, a runaway loop does not get far.
 FREE_STRING_TOKENS = 250
+FREE_ITEM_STRING_TOKENS = 60  # a free string that is one element of a list (a tag, a step) is short
 FREE_ARRAY_ITEMS = 8
 SCALAR_TOKENS = 4
 MARGIN = 1.25  # headroom over the estimate (whitespace, escapes, tokenizer variance)
@@ -62,15 +63,15 @@ class _SchemaWalker:
     def __init__(self, defs: dict[str, Any]):
         self._defs = defs
 
-    def tokens(self, node: Any, depth: int) -> int:
+    def tokens(self, node: Any, depth: int, in_array: bool = False) -> int:
         if not isinstance(node, dict) or depth > _MAX_DEPTH:
             return SCALAR_TOKENS
         ref = node.get("$ref")
         if isinstance(ref, str) and ref.startswith("#/$defs/"):
-            return self.tokens(self._defs.get(ref.rsplit("/", 1)[1], {}), depth + 1)
+            return self.tokens(self._defs.get(ref.rsplit("/", 1)[1], {}), depth + 1, in_array)
         for key in ("anyOf", "oneOf"):
             if isinstance(node.get(key), list) and node[key]:
-                return max(self.tokens(option, depth + 1) for option in node[key])
+                return max(self.tokens(option, depth + 1, in_array) for option in node[key])
         if isinstance(node.get("allOf"), list) and node["allOf"]:
             return sum(self.tokens(part, depth + 1) for part in node["allOf"])
         if "enum" in node or "const" in node:
@@ -81,11 +82,12 @@ class _SchemaWalker:
             kind = next((k for k in kind if k != "null"), "null")
         if kind == "string":
             limit = node.get("maxLength")
-            return (estimate_text_tokens("x" * int(limit)) if isinstance(limit, int) else FREE_STRING_TOKENS) + 2
+            free = FREE_ITEM_STRING_TOKENS if in_array else FREE_STRING_TOKENS
+            return (estimate_text_tokens("x" * int(limit)) if isinstance(limit, int) else free) + 2
         if kind == "array":
             limit = node.get("maxItems")
             count = int(limit) if isinstance(limit, int) else FREE_ARRAY_ITEMS
-            return 2 + count * (self.tokens(node.get("items", {}), depth + 1) + 1)
+            return 2 + count * (self.tokens(node.get("items", {}), depth + 1, in_array=True) + 1)
         if kind == "object" or "properties" in node:
             properties = node.get("properties") or {}
             return 2 + sum(estimate_text_tokens(name) + 3 + self.tokens(sub, depth + 1)
