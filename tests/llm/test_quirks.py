@@ -73,3 +73,22 @@ def test_fallbacks_are_counted_on_the_job_meter(llm_sim, make_llm):
     job.record_fallback()
     job.record_fallback(2)
     assert meter.usage.to_dict()["fallbacks"] == 3
+
+
+
+class Other(Scenario):
+    """A second output model (its schema converts fine)."""
+
+
+def test_a_schema_the_server_cannot_convert_falls_back_for_that_model_only(sim_factory, make_llm, caplog):
+    sim = sim_factory(reject_schema_names=("Scenario",))
+    llm = make_llm(sim)
+    with caplog.at_level(logging.WARNING, logger="scenarist.llm"):
+        run(llm.complete_structured(MESSAGES, Scenario))
+        run(llm.complete_structured(MESSAGES, Scenario))
+        run(llm.complete_structured(MESSAGES, Other))
+    statuses = [c.status for c in sim.calls]
+    assert statuses == [400, 200, 200, 200]
+    assert [c.response_format["type"] for c in sim.calls] == ["json_schema", "json_object", "json_object", "json_schema"]
+    assert llm.structured_mode is StructuredMode.JSON_SCHEMA
+    assert sum("could not use the JSON schema of Scenario" in r.getMessage() for r in caplog.records) == 1

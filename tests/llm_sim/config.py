@@ -42,6 +42,8 @@ class SimConfig:
     ratelimit_requests: int = 0
     # 400 "Unsupported parameter" (OpenAI's wording) when a request carries one of these (e.g. reasoning models).
     reject_params: tuple[str, ...] = ()
+    # 400 "JSON schema conversion failed" (llama.cpp's grammar converter) for json_schema requests with these names.
+    reject_schema_names: tuple[str, ...] = ()
     # OpenAI-style prompt caching: a prompt prefix already seen (>= 1024 tokens, in 128-token blocks) is reported
     # as usage.prompt_tokens_details.cached_tokens.
     prompt_cache: bool = True

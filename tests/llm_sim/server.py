@@ -337,6 +337,11 @@ class LLMSimulator:
                 message = f"Unsupported value: '{rejected}' does not support {body[rejected]!r} with this model."
             return _error(400, message, "invalid_request_error", param=rejected, code="unsupported_parameter")
         response_format = body.get("response_format") or None
+        schema_name = ((response_format or {}).get("json_schema") or {}).get("name") if isinstance(
+            response_format, dict) else None
+        if schema_name and schema_name in cfg.reject_schema_names:
+            record.status = 400
+            return _error(400, "JSON schema conversion failed:\nUnresolved $ref #/$defs/Missing", "invalid_request_error")
         if cfg.reject_json_schema and isinstance(response_format, dict) and response_format.get("type") == "json_schema":
             record.status = 400
             return _error(

@@ -83,6 +83,7 @@ class OpenAICompatibleLLM:
         self._limiter = (limiter_for(base_url, config.model, config.max_concurrency, config.initial_concurrency)
                          if config.adaptive_concurrency else AdaptiveLimiter(config.max_concurrency))
         self._structured_mode = config.structured_mode
+        self._object_mode_models: set[type[BaseModel]] = set()  # schemas this server could not turn into a grammar
         self._mode_lock = threading.Lock()
         # Per-model parameter quirks learnt from 400s (this client serves one model): dropped, renamed.
         self._dropped_params: set[str] = set()
@@ -194,13 +195,14 @@ class OpenAICompatibleLLM:
         attempt = 0
         overloads = 0
         while True:
-            mode = self._structured_mode
+            mode = (StructuredMode.JSON_OBJECT if request.output_model in self._object_mode_models
+                    else self._structured_mode)
             try:
                 return await self._ask_once(request, messages, mode, max_tokens)
-            except StructuredModeRejected:
+            except StructuredModeRejected as exc:
                 if mode is not StructuredMode.JSON_SCHEMA:
                     raise
-                self._fall_back_to_json_object()
+                self._fall_back_to_json_object(request.output_model if exc.schema_specific else None, exc)
             except ParameterRejected as exc:
                 if not self._adapt_to(exc):
                     raise
@@ -215,9 +217,15 @@ class OpenAICompatibleLLM:
                 log.info("LLM call failed (%s); retry in %.2fs", exc, delay)
                 await asyncio.sleep(delay)
 
-    def _fall_back_to_json_object(self) -> None:
-        """Switch the whole client to json_object mode, logging it once (concurrent rejections retry silently)."""
+    def _fall_back_to_json_object(self, output_model: type[BaseModel] | None, exc: Exception) -> None:
+        """json_object mode for one schema the server cannot use, or for the whole client; logged once each."""
         with self._mode_lock:
+            if output_model is not None:
+                if output_model not in self._object_mode_models:
+                    self._object_mode_models.add(output_model)
+                    log.warning("LLM server could not use the JSON schema of %s (%s); json_object mode for it",
+                                output_model.__name__, str(exc)[:300])
+                return
             if self._structured_mode is StructuredMode.JSON_SCHEMA:
                 self._structured_mode = StructuredMode.JSON_OBJECT
                 log.warning("LLM server %s rejected response_format json_schema; using json_object mode from now on",

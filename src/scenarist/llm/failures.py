@@ -16,7 +16,15 @@ RETRYABLE_STATUSES = frozenset({408, 409, 429})
 
 
 class StructuredModeRejected(PermanentLLMError):
-    """The server answered 400 to response_format=json_schema; the client falls back to json_object."""
+    """The server answered 400 to response_format=json_schema; the client falls back to json_object.
+
+    `schema_specific`: the server supports json_schema but could not use this one (llama.cpp's "JSON schema
+    conversion failed"); only this output model falls back.
+    """
+
+    def __init__(self, message: str, schema_specific: bool = False):
+        super().__init__(message)
+        self.schema_specific = schema_specific
 
 
 class ParameterRejected(PermanentLLMError):
@@ -54,6 +62,8 @@ def classify(exc: BaseException) -> LLMError:
             return rejected
         if status == 400 and "response_format" in detail.lower():
             return StructuredModeRejected(f"LLM server rejected response_format: {detail}")
+        if status == 400 and any(word in detail.lower() for word in ("json schema", "grammar")):
+            return StructuredModeRejected(f"LLM server could not use the JSON schema: {detail}", schema_specific=True)
         return PermanentLLMError(f"LLM server answered {status}: {detail}")
     if isinstance(exc, openai.APIResponseValidationError):
         return RetryableLLMError(f"LLM server sent an unreadable response: {exc}")
