@@ -1,0 +1,46 @@
+"""The real-model tier: runs only when scripts/realmodel.sh has started a local model (SCENARIST_REALMODEL_BASE_URL).
+
+`scripts/realmodel.sh` builds/starts the model, runs `pytest -m realmodel tests/realmodel` and fails when the model
+cannot be set up; the ordinary suite skips these tests the way it skips `slow` ones without SCENARIST_SLOW_TESTS.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.realmodel.service import RealModel, create_example_agent, scenarist_service
+
+EXAMPLE_AGENT = Path(__file__).resolve().parents[2] / "examples" / "dental-agent"
+
+
+def pytest_collection_modifyitems(config, items):
+    """Skip `realmodel` tests unless a real model is configured (scripts/realmodel.sh sets it)."""
+    if RealModel.from_env() is not None:
+        return
+    skip = pytest.mark.skip(reason="realmodel: run scripts/realmodel.sh (sets SCENARIST_REALMODEL_BASE_URL)")
+    for item in items:
+        if "realmodel" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="module")
+def real_model() -> RealModel:
+    """The configured real model (the tier is skipped at collection when there is none)."""
+    model = RealModel.from_env()
+    assert model is not None
+    return model
+
+
+@pytest.fixture(scope="module")
+def service(real_model):
+    """One `scenarist serve` (API + worker) against the real model for the whole module."""
+    with scenarist_service(real_model) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def example_agent(service):
+    """(agent id, KB file ids, KB text) of examples/dental-agent, created over HTTP."""
+    return create_example_agent(service.http, EXAMPLE_AGENT)
