@@ -15,7 +15,8 @@ _CONTAINER = re.compile(
     r"tr[aá]mites|qu[eé] puedes hacer)\b", re.I)
 _NOT_A_GOAL = re.compile(
     r"^\s*(step|paso)\s*\d|\b(verif\w*|authenticat(e|ion)|identify the|greet\w*|clos(e|ing)|introduc\w*|"
-    r"confirm(ation)? step|example|rule|note|precondition|when|how|if it fails|never|tone|style|saludo|cierre)\b",
+    r"confirm(ation)? step|example|rule|note|precondition|when|how|if it fails|never|tone|style|saludo|cierre|log|"
+    r"logging|disposition)\b|^what (our|we|you|the)\b",
     re.I)
 _BOLD_LABEL = re.compile(r"^\s*\*\*([^*]{2,60}?):?\*\*:?\s*(.*)$")
 _INTENT_KINDS: list[tuple[str, re.Pattern[str]]] = [
@@ -52,13 +53,52 @@ def tools_mentioned(text: str, tool_names: list[str]) -> list[str]:
     return [name for _, name in sorted(found)]
 
 
-def caller_goal(title: str, language: str) -> str:
-    """A caller-facing goal from a playbook title ('Book a new appointment' → 'book a new appointment')."""
-    title = re.sub(r"^(workflow|playbook|flow|task|intent|goal)\s*[:\-–—]\s*", "", title.strip(), flags=re.I)
-    title = re.sub(r"\s*\([^)]*\)", "", title).replace("`", "").replace("*", "").strip(" :.-–—")
+_NOMINAL = {"reset": "reset", "resets": "reset", "request": "request", "requests": "request", "troubleshooting": "fix",
+            "problems": "fix", "issues": "fix", "outage": "report", "outages": "report", "cancellation": "cancel",
+            "cancellations": "cancel", "booking": "book", "bookings": "book", "refill": "refill", "refills": "refill",
+            "renewal": "renew", "renewals": "renew", "returns": "return", "exchanges": "exchange",
+            "callbacks": "schedule", "callback": "schedule", "transfer": "transfer", "transfers": "transfer",
+            "dispute": "dispute", "disputes": "dispute", "replacement": "order", "registration": "register"}
+_OBJECTS = ("appointment", "reservation", "prescription", "order", "booking", "delivery", "shipment", "ticket",
+            "card", "claim", "account", "plan", "cita", "pedido", "reserva", "línea")
+_PREFIX = re.compile(r"^(workflow|playbook|flow|task|intent|goal|gesti[oó]n|tr[aá]mite|caso)\s*[A-Z0-9]?\s*[:\-–—]\s*",
+                     re.I)
+
+
+def main_object(prompt: str) -> str:
+    """The thing most calls are about ('appointment', 'reservation' …), for one-word playbook titles."""
+    lowered = prompt.lower()
+    counts = {o: len(re.findall(rf"\b{o}s?\b", lowered)) for o in _OBJECTS}
+    best = max(counts, key=lambda o: counts[o])
+    return best if counts[best] else ""
+
+
+def caller_goal(title: str, language: str, obj: str = "") -> str:
+    """A caller-facing goal from a playbook title ('Book a new appointment' → 'book a new appointment',
+    'Password reset' → 'reset a password', 'Cancel' → 'cancel an appointment')."""
+    title = _PREFIX.sub("", title.strip())
+    title = re.sub(r"\s*\([^)]*\)", "", title).replace("`", "").replace("*", "").strip(" :.;,-–—")
+    if title.isupper():
+        title = title.lower()
     if language != "en":
         return title[:1].lower() + title[1:]
+    tokens = title.split()
+    if len(tokens) == 1 and obj and tokens[0].lower() not in _NOMINAL_ONLY:
+        return f"{tokens[0].lower()} {with_article(obj)}"
+    if 2 <= len(tokens) <= 4 and tokens[-1].lower() in _NOMINAL and not title.lower().startswith(("check", "get")):
+        verb = _NOMINAL[tokens[-1].lower()]
+        rest = " ".join(tokens[:-1])
+        rest = rest[:1].lower() + rest[1:] if not rest[:2].isupper() else rest
+        if verb == "fix":
+            return f"fix a {rest} problem"
+        return f"{verb} {with_article(rest)}"
+    if len(tokens) == 1 and tokens[0].lower() in _NOMINAL:
+        return f"{_NOMINAL[tokens[0].lower()]} {with_article(obj)}".strip() if obj else tokens[0].lower()
     return goal_phrase(title)
+
+
+_NOMINAL_ONLY = {"callbacks", "callback", "outages", "outage", "returns", "exchanges", "disputes", "refills",
+                 "bookings", "cancellations"}
 
 
 def _branches(steps: list[str]) -> list[Branch]:
@@ -92,8 +132,8 @@ def branch_outcome(condition: str) -> RowOutcome | None:
 
 
 def _intent(title: str, steps: list[str], body: str, tool_names: list[str], language: str,
-            section_id: str | None) -> IntentModel | None:
-    name = caller_goal(title, language)
+            section_id: str | None, obj: str = "") -> IntentModel | None:
+    name = caller_goal(title, language, obj)
     if not name or len(name.split()) > 12:
         return None
     return IntentModel(
@@ -109,60 +149,113 @@ def _item_title(item: str) -> tuple[str, str]:
     if label:
         return label.group(1).strip(), label.group(2).strip()
     text = " ".join(item.split()).replace("**", "")
-    match = re.search(r":|\s[—–-]\s", text)
-    if match and len(text[:match.start()].split()) <= 8:
+    match = re.search(r":|\s[—–-]\s|\s?(→|->|=>)\s?", text)
+    if match and len(text[:match.start()].split()) <= 12:
         return text[:match.start()].strip(), text[match.end():].strip()
     first = (sentences(text) or [text])[0]
-    return first.rstrip("."), text[len(first):].strip()
+    return first.rstrip(".;,"), text[len(first):].strip()
 
 
-def _from_items(parsed: ParsedPrompt, block: Block, tool_names: list[str], language: str) -> list[IntentModel]:
+def _from_items(parsed: ParsedPrompt, block: Block, tool_names: list[str], language: str,
+                obj: str) -> list[IntentModel]:
     """Intents from the items of a container ('What you handle', 'goals:')."""
     out = []
-    for item in parsed.items(block):
+    for item in parsed.items(block) + _key_items(block):
         title, rest = _item_title(item)
-        if _NOT_A_GOAL.search(title) or len(title.split()) > 8:
+        if _NOT_A_GOAL.search(title) or len(title.split()) > 12:
             continue
-        intent = _intent(title, sentences(rest) or [item], item, tool_names, language, f"section:{block.index}")
+        intent = _intent(title, sentences(rest) or [item], item, tool_names, language, f"section:{block.index}", obj)
         if intent:
             out.append(intent)
     return out
 
 
+_KEY_ITEM = re.compile(r"^\s+([a-z][a-z0-9_ ]{1,30}):\s+(.+)$")
+
+
+def _key_items(block: Block) -> list[str]:
+    """Indented `key: text` lines of a YAML-like block ('  confirm: Get a clear yes…'), as 'key: text' items."""
+    return [f"{m.group(1).replace('_', ' ')}: {m.group(2)}" for _, line in block.lines if (m := _KEY_ITEM.match(line))]
+
+
+_TOPIC = re.compile(r"\b(faqs?|frequently asked|general questions|questions|hours|locations?|prices?|pricing|fees?|"
+                    r"menu|parking|directions|where and when|horarios|precios|preguntas)\b", re.I)
+_TOPIC_WORDS = ("hours", "address", "location", "parking", "directions", "prices", "fees", "menu", "allergens",
+                "holidays")
+
+
+def knowledge_intents(parsed: ParsedPrompt, language: str) -> list[IntentModel]:
+    """One inquiry intent per knowledge section about something callers ask (hours, prices, FAQ …)."""
+    intents = []
+    for block in parsed.in_role(SectionRole.KNOWLEDGE):
+        if not block.title or not _TOPIC.search(block.title) or block.parent is not None and \
+                parsed.blocks[block.parent].role == SectionRole.KNOWLEDGE:
+            continue
+        title = re.sub(r"\s*(,?\s*etc\.?|you (may|can) answer)\s*$", "", block.title.strip(" .:"), flags=re.I)
+        if title.isupper():
+            title = title.lower()
+        words = [w for w in _TOPIC_WORDS if re.search(rf"\b{w}", parsed.prompt[block.start:block.end], re.I)]
+        if language == "en" and not re.search(r"\b(hours|prices?|fees|menu|parking|questions|faq)\b", title, re.I):
+            title = ", ".join(words[:3]) or title
+        name = f"ask about {title[:1].lower() + title[1:]}" if language == "en" else title
+        intents.append(IntentModel(id=f"intent:{slugify(name)}", name=name, kind="inquiry",
+                                   description=truncate(parsed.prompt[block.start:block.end], 600),
+                                   steps=parsed.items(block)[:8] or sentences(parsed.body(block))[:6],
+                                   section_id=f"section:{block.index}"))
+    return intents
+
+
 def playbook_intents(parsed: ParsedPrompt, tool_names: list[str], language: str) -> list[IntentModel]:
     """Intents from playbook sections (leaf playbooks by title, containers by their items)."""
     intents: list[IntentModel] = []
+    obj = main_object(parsed.prompt)
     for block in parsed.in_role(SectionRole.PLAYBOOK):
         children = [c for c in parsed.children(block) if c.role == SectionRole.PLAYBOOK]
         is_container = bool(_CONTAINER.search(block.title)) and block.kind != "xml" or block.tag in ("goals",)
         if block.kind == "xml" and block.tag in ("workflow", "playbook", "task", "procedure", "flow"):
             is_container = False
         if is_container or children:
-            intents.extend(_from_items(parsed, block, tool_names, language))
+            intents.extend(_from_items(parsed, block, tool_names, language, obj))
             continue
         if not block.title or _NOT_A_GOAL.search(block.title):
             continue
         title = block.title.split(":", 1)[1] if block.kind == "xml" and ":" in block.title else block.title
         text = parsed.prompt[block.start:block.end]
         steps = parsed.items(block) or sentences(parsed.body(block))
-        intent = _intent(title, steps, text, tool_names, language, f"section:{block.index}")
+        intent = _intent(title, steps, text, tool_names, language, f"section:{block.index}", obj)
         if intent:
             intents.append(intent)
     return intents
 
 
-def tool_intents(tools: list[ToolModel], verification: Verification) -> list[IntentModel]:
-    """For prompts without playbooks: one intent per tool a caller would come for (not verification/transfer
-    helpers or the lookups that only feed another tool)."""
+def tool_intents(tools: list[ToolModel], verification: Verification, taken: list[IntentModel] | None = None,
+                 side_effect_only: bool = False) -> list[IntentModel]:
+    """One intent per tool a caller would come for (not verification/transfer helpers or the lookups that only
+    feed another tool); with `taken`, only tools no intent uses yet."""
+    used = {name for intent in taken or [] for name in intent.tools}
     intents = []
     for tool in tools:
-        if tool.name == verification.tool or _AUXILIARY_TOOL.search(tool.name):
+        if tool.name == verification.tool or _AUXILIARY_TOOL.search(tool.name) or tool.name in used:
+            continue
+        if (side_effect_only and not tool.side_effect) or _feeds_only(tool, tools):
             continue
         name = tool.capability or " ".join(split_identifier(tool.name))
         intents.append(IntentModel(id=f"intent:{slugify(name)}", name=name, kind=intent_kind(name),
                                    description=tool.description, steps=sentences(tool.description)[:4],
                                    tools=[tool.name]))
     return intents
+
+
+_SEARCH_TOOL = re.compile(r"^(list|search|find|get)_.*|.*_(options|windows|slots|points|locations|transactions)$")
+
+
+def _feeds_only(tool: ToolModel, tools: list[ToolModel]) -> bool:
+    """A read-only list/search tool whose results feed a side-effecting tool (recent transactions → dispute)."""
+    if tool.side_effect or not _SEARCH_TOOL.match(tool.name) or tool.name.startswith("get_") and not \
+            re.search(r"(options|windows|slots|points|locations|transactions)$", tool.name):
+        return False
+    returned = set(tool.returns)
+    return any(other.side_effect and returned & set(other.needs) for other in tools if other is not tool)
 
 
 def capability(tool_name: str) -> str:
