@@ -30,7 +30,7 @@ _INTENT_KINDS: list[tuple[str, re.Pattern[str]]] = [
     ("escalation", re.compile(r"\b(transfer|escalat|human|supervisor|speak to)", re.I)),
 ]
 _AUXILIARY_TOOL = re.compile(r"(^|_)(verify|verificar|authenticate|identify|lookup|look_up|find|search|check_"
-                             r"availability|availability|slots|options|transfer|escalate|handoff|hand_off|log|note|"
+                             r"availability|availability|slots|options|transfer|transferir|derivar|escalate|handoff|hand_off|log|note|"
                              r"end_call|hang_up|send_summary)(_|$)", re.I)
 
 
@@ -83,8 +83,15 @@ def caller_goal(title: str, language: str, obj: str = "") -> str:
     if language != "en":
         return title[:1].lower() + title[1:]
     tokens = title.split()
-    if len(tokens) == 1 and obj and tokens[0].lower() not in _NOMINAL_ONLY:
-        return f"{tokens[0].lower()} {with_article(obj)}"
+    topic = re.match(r"^(?:questions|inquiries|enquiries|asking) (?:about|on) (.+)$", title, re.I)
+    if topic:
+        return f"ask about {topic.group(1)}"
+    if len(tokens) == 1:
+        word = tokens[0].lower()
+        if word in _SINGLE:
+            return _SINGLE[word]
+        if obj:
+            return f"{_NOMINAL.get(word, word)} {with_article(obj)}"
     if 2 <= len(tokens) <= 4 and tokens[-1].lower() in _NOMINAL and not title.lower().startswith(("check", "get")):
         verb = _NOMINAL[tokens[-1].lower()]
         rest = " ".join(tokens[:-1])
@@ -92,13 +99,11 @@ def caller_goal(title: str, language: str, obj: str = "") -> str:
         if verb == "fix":
             return f"fix a {rest} problem"
         return f"{verb} {with_article(rest)}"
-    if len(tokens) == 1 and tokens[0].lower() in _NOMINAL:
-        return f"{_NOMINAL[tokens[0].lower()]} {with_article(obj)}".strip() if obj else tokens[0].lower()
     return goal_phrase(title)
 
 
-_NOMINAL_ONLY = {"callbacks", "callback", "outages", "outage", "returns", "exchanges", "disputes", "refills",
-                 "bookings", "cancellations"}
+_SINGLE = {"outage": "report an outage", "outages": "report an outage", "callback": "schedule a callback",
+           "callbacks": "schedule a callback", "disputes": "dispute a charge", "dispute": "dispute a charge"}
 
 
 def _branches(steps: list[str]) -> list[Branch]:
@@ -265,8 +270,12 @@ def capability(tool_name: str) -> str:
         return tool_name
     verb, obj = tokens[0], " ".join(tokens[1:])
     if verb in ("get", "fetch", "lookup", "find", "search", "list", "query"):
-        return f"look up {with_article(obj)}" if obj else "look something up"
-    return f"{verb} {with_article(obj)}".strip() if obj else verb
+        verb = "look up"
+    if not obj:
+        return verb
+    if tokens[1] in ("at", "to", "for", "from", "on", "in", "by", "with", "a", "an", "the"):
+        return f"{verb} {obj}"
+    return f"{verb} {with_article(obj)}"
 
 
 def _same(a: IntentModel, b: IntentModel) -> bool:

@@ -19,11 +19,13 @@ _RULE_WORDS = re.compile(
     r"transferring|booking)|unless|nunca|jam[aá]s|siempre|debes|no debes|no puedes|solo|s[oó]lo|prohibido|"
     r"obligatori\w*|antes de)\b", re.I)
 _CONDITIONAL = re.compile(
-    r"^(?:(?:if|when|whenever|should|in case|si|cuando|en caso de que)\b)\s*(.+?)(?:,\s*|\s+then\s+|\s*[—–→]\s*|:\s+)"
+    r"^(?:(?:if|when|whenever|should|in case|si|cuando|en caso de que|en caso de)\b)\s*(.+?)(?:,\s*|\s+then\s+|\s*[—–→]\s*|:\s+)"
     r"(.+)$", re.I)
 _INSTRUCTING = re.compile(r"\b(tell|say|transfer|escalate|offer|inform|warn|remind|explain|read|stop|end the call|"
                           r"hang up|apologi[sz]e|advise|direct|refer|give|dile|transfiere|ofrece|informa|indica|"
-                          r"explica|deriva)\b", re.I)
+                          r"explica|deriva|ind[ií]quel\w*|recomiend\w*|d[ií]gal\w*|expliqu\w*|ofrezc\w*|transfier\w*|"
+                          r"inform\w*|pida|remit\w*|no haga|no siga)\b", re.I)
+_SPANISH_PROHIBITION = re.compile(r"^(no|nunca|jam[aá]s)\s+\w+", re.I)
 _KINDS: list[tuple[PolicyKind, re.Pattern[str]]] = [
     (PolicyKind.EMERGENCY, re.compile(
         r"\b(9-?1-?1|112|emergenc\w*|ambulance|chest pain|trouble breathing|stroke|suicid\w*|self-harm|hurt(ing)? "
@@ -140,7 +142,7 @@ def policies_of(parsed: ParsedPrompt, intents: list[IntentModel]) -> list[Policy
                 continue
             in_rules = block.role in _RULE_SECTIONS
             conditional = bool(_CONDITIONAL.match(sentence)) and bool(_INSTRUCTING.search(sentence))
-            if not (in_rules or _RULE_WORDS.search(sentence) or conditional):
+            if not (in_rules or _RULE_WORDS.search(sentence) or conditional or _SPANISH_PROHIBITION.match(sentence)):
                 continue
             if block.role == SectionRole.TOOLS and not _RULE_WORDS.search(sentence):
                 continue

@@ -28,8 +28,8 @@ _DOMAIN_TERMS: dict[str, list[tuple[str, int]]] = {
     "hospitality": [(r"restaurant|reservations?|tables?|party of|guests?|menu|dining|hotel|check-in|rooms?", 2)],
     "banking": [(r"\bbank\w*|debit|credit card|cardholders?|card services|account balance|dispute|chargeback|"
                  r"overdraft|freeze (the|your) card|replacement card", 3), (r"\bcards?\b|transactions?", 1)],
-    "healthcare": [(r"clinic|patients?|doctors?|physicians?|medical|hospital|nurse|provider|dental|dentist|"
-                    r"appointments?|cl[ií]nica|paciente", 2)],
+    "healthcare": [(r"clinic|patients?|doctors?|physicians?|medical|nurse|dental|dentist|primary[- ]care|"
+                    r"cl[ií]nica|paciente", 2), (r"hospital|providers?", 1)],
     "travel": [(r"flights?|airline|boarding|baggage|itinerar\w*|\bpnr\b|travel", 3)],
     "education": [(r"students?|enrol+ment|courses?|tuition|campus|school|university", 2)],
     "real_estate": [(r"propert(y|ies)|listings?|tenants?|landlord|lease|realtor|real estate", 2)],
