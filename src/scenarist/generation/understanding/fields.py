@@ -59,7 +59,8 @@ PHRASES: list[tuple[re.Pattern[str], str]] = [
      "confirmation_number"),
     (re.compile(r"customer (?:id|number)", re.I), "customer_id"),
     (re.compile(r"pet'?s? name|name of (?:the|their) pet|nombre de la mascota", re.I), "pet_name"),
-    (re.compile(r"phone number|phone|mobile(?: number)?|telephone|callback number|n[uú]mero de (?:l[ií]nea|"
+    (re.compile(r"phone number|(?<!over the )(?<!on the )(?<!by )phone(?! (system|line|call|tree|menu))|"
+                r"mobile(?: number)?|telephone|callback number|n[uú]mero de (?:l[ií]nea|"
                 r"tel[eé]fono|m[oó]vil)|l[ií]nea", re.I), "phone"),
     (re.compile(r"first name", re.I), "first_name"),
     (re.compile(r"last name|surname", re.I), "last_name"),

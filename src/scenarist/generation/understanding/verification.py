@@ -57,7 +57,8 @@ def verification_of(parsed: ParsedPrompt, tools: list[ToolModel]) -> Verificatio
         plain = sentence.replace("_", " ")
         if _NEGATED.search(plain) or _EXCEPTION.search(plain) or not _ASK.search(plain):
             continue
-        found = [field for _, field in fields_in_text(re.sub(r"\{\{[^}]*\}\}", "", sentence))]
+        unquoted = re.sub(r"\{\{[^}]*\}\}|\"[^\"]*\"|“[^”]*”", "", sentence)
+        found = [field for _, field in fields_in_text(unquoted)]
         if found:
             used.append(sentence)
             text_fields.extend(f for f in found if f not in text_fields)
