@@ -199,10 +199,10 @@ def _link_values(value: Any) -> set[str]:
         if isinstance(scalar, bool) or not isinstance(scalar, (str, int)):
             continue
         text = normalise_value(scalar)
-        if len(text) < 4 or re.fullmatch(r"\d{4}-\d{2}-\d{2}.*", str(scalar)):
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}.*", str(scalar)) or text.isdigit() and len(text) < 3:
             continue
         leaf = leaf_key(key)
-        if _LINK_KEY.search(leaf) or canonical_identity_field(leaf, key):
+        if _LINK_KEY.search(leaf) and len(text) >= 2 or canonical_identity_field(leaf, key) and len(text) >= 4:
             out.add(text)
     return out
 
