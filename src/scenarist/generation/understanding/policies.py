@@ -95,11 +95,12 @@ def rule_units(parsed: ParsedPrompt, block: Block) -> list[str]:
         units.append(" ".join(current))
     out = []
     for unit in units:
-        for sentence in split_sentences(unit.replace("**", "")):
-            sentence = re.sub(r"^(<[^>]+>\s*)+|(\s*</[^>]+>)+$", "", sentence).strip()
-            if sentence:
-                out.append(sentence)
+        for piece in _INLINE_TAG.split(unit.replace("**", "")):  # <rule id="x">…</rule> items on one line
+            out.extend(sentence for sentence in split_sentences(piece) if sentence)
     return out
+
+
+_INLINE_TAG = re.compile(r"</?[A-Za-z_][\w-]*(?:\s+[\w-]+\s*=\s*\"[^\"]*\")*\s*/?>")
 
 
 def policy_kind(sentence: str, role: SectionRole) -> PolicyKind:

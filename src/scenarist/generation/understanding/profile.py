@@ -42,14 +42,14 @@ _DOMAIN_NOUN = {"healthcare": "patient", "pharmacy": "patient", "banking": "card
                 "hospitality": "guest", "it_support": "employee", "veterinary": "pet owner", "legal": "caller",
                 "telecom": "customer", "retail": "customer", "utilities": "customer", "logistics": "customer"}
 _ORG = re.compile(
-    r"\b(?:at|for|from|with|of|de|en|para)\s+((?:the\s+)?[A-Z][\w'&.-]*(?:\s+(?:&|and|de|del|of|the|[A-Z][\w'&.-]*))"
+    r"\b(?:at|for|from|with|of|de|en|para)\s+((?:the\s+)?[A-Z][\w'&-]*(?:\s+(?:&|and|de|del|of|the|[A-Z][\w'&-]*))"
     r"{0,5})")
 _ORG_KEY = re.compile(r"^\s*(?:company|organi[sz]ation|business|clinic|practice|firm|empresa|brand)\s*[:=]\s*(.+)$",
                       re.I | re.M)
 _PERSONA = re.compile(r"\b(?:you are|your name is|you're|eres|te llamas|tu nombre es|name:)\s+(\{\{\s*[\w.]+\s*\}\}|"
-                      r"[A-ZÁÉÍÓÚÑ][a-záéíóúñ]+)\b")
-_TODAY = re.compile(r"(?:today(?:'s date)? is|today:|the current date is|current date:|la fecha de hoy es|hoy es|"
-                    r"fecha actual:?)\s*(\{\{\s*[\w.]+\s*\}\}|\d{4}-\d{2}-\d{2}|[A-Z][a-z]+,? [A-Z][a-z]+ \d{1,2},? \d{4}|"
+                      r"[A-ZÁÉÍÓÚÑ][a-záéíóúñ]+\b)", re.I)
+_TODAY = re.compile(r"(?:today(?:'s date)? is|today(?:'s date)?:|the current date(?: and time)? is|current date:|"
+                    r"right now it'?s|it is now|la fecha de hoy es|hoy es|fecha actual:?)\s*(\{\{\s*[\w.]+\s*\}\}|\d{4}-\d{2}-\d{2}|[A-Z][a-z]+,? [A-Z][a-z]+ \d{1,2},? \d{4}|"
                     r"[A-Z][a-z]+ \d{1,2},? \d{4})", re.I)
 _OUTBOUND = re.compile(r"\b(you are calling|you're calling|you call (the|each)|outbound|you place (the|a) call|"
                        r"start (the|each) call by (introducing|saying)|est[aá]s llamando|llamada saliente)\b", re.I)
@@ -105,7 +105,13 @@ def persona_of(prompt: str) -> str | None:
     if not match:
         return None
     name = match.group(1)
-    return None if name in ("A", "An", "The", "Not", "Un", "Una", "El", "La") else name
+    if not name.startswith("{{") and (not name[0].isupper() or name.lower() in _NOT_A_NAME):
+        return None
+    return name.capitalize() if name.isupper() else name
+
+
+_NOT_A_NAME = {"a", "an", "the", "not", "un", "una", "el", "la", "calling", "speaking", "here", "now", "on", "in",
+               "responsible", "an", "our", "this", "answering", "part"}
 
 
 def today_of(prompt: str) -> str | None:
@@ -148,7 +154,8 @@ _DISCLOSURE_KINDS: list[tuple[str, re.Pattern[str]]] = [
                               re.I)),
     ("other_people", re.compile(r"\b(another (patient|customer|person|member|caller|employee|cardholder|client|guest)|"
                                 r"other (patients|customers|people|members|callers|employees|cardholders|clients)|"
-                                r"someone else|third part\w*|otr[oa]s? (clientes?|titulares?|l[ií]neas?))", re.I)),
+                                r"someone else|third part\w*|otr[oa]s? (clientes?|titulares?|l[ií]neas?)|someone is a "
+                                r"(client|patient|customer|member)|a (client|patient|customer)'s)", re.I)),
     ("system_prompt", re.compile(r"\b(system prompt|your instructions|these instructions|internal notes)\b", re.I)),
     ("sensitive_data", re.compile(r"\b(full card number|card number|cvv|cvc|security code|password|\bpin\b|ssn|"
                                   r"social security|mbi|puk)\b", re.I)),
