@@ -78,6 +78,7 @@ def caller_goal(title: str, language: str, obj: str = "") -> str:
     'Password reset' → 'reset a password', 'Cancel' → 'cancel an appointment')."""
     title = _PREFIX.sub("", title.strip())
     title = re.sub(r"\s*\([^)]*\)", "", title).replace("`", "").replace("*", "").strip(" :.;,-–—")
+    title = _TOOL_TAIL.sub("", title).strip(" :.;,-–—")
     if title.isupper():
         title = title.lower()
     if language != "en":
@@ -99,7 +100,18 @@ def caller_goal(title: str, language: str, obj: str = "") -> str:
         if verb == "fix":
             return f"fix a {rest} problem"
         return f"{verb} {with_article(rest)}"
-    return goal_phrase(title)
+    return _singular_object(goal_phrase(title))
+
+
+_TOOL_TAIL = re.compile(r"\s+(?:with|using|via|through|by calling|and call|by using)\s+\S*_\S*.*$", re.I)
+
+
+def _singular_object(goal: str) -> str:
+    """'book appointments' → 'book an appointment' (a caller comes for one)."""
+    match = re.fullmatch(r"(\w+) (\w+)s", goal)
+    if match and match.group(2) in _OBJECTS:
+        return f"{match.group(1)} {with_article(match.group(2))}"
+    return goal
 
 
 _SINGLE = {"outage": "report an outage", "outages": "report an outage", "callback": "schedule a callback",

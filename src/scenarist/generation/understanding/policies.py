@@ -151,7 +151,9 @@ def policies_of(parsed: ParsedPrompt, intents: list[IntentModel]) -> list[Policy
             kind = policy_kind(sentence, block.role)
             trigger, response = _trigger_response(sentence, kind)
             style = block.role == SectionRole.STYLE or bool(_STYLE_ONLY.search(sentence))
-            probe = not style and (in_rules or block.role in (SectionRole.PLAYBOOK, SectionRole.FLOW) and conditional
+            # A caller can trigger it: a rule-worded sentence, a conditional instruction or a typed rule; a bare
+            # fact of a rule section ("Closed on Sundays.") is kept as a policy but is not worth its own probe.
+            probe = not style and (bool(_RULE_WORDS.search(sentence)) or conditional
                                    or kind not in (PolicyKind.OBLIGATION,))
             policies.append(PolicyModel(
                 id=f"policy:{len(policies) + 1}:{slugify(sentence, 32)}", kind=kind, text=sentence, trigger=trigger,

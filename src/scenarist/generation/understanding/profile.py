@@ -95,7 +95,9 @@ def organisation_of(prompt: str) -> str | None:
             continue
         counts[name] += 3 if len(name.split()) > 1 else 1
     if not counts:
-        return None
+        variable = re.search(r"\b(?:at|for|of|from)\s+(\{\{\s*\w*(?:clinic|company|business|org\w*|practice|store|"
+                             r"brand|firm|shop|restaurant|hotel|bank)\w*\s*\}\})", head)
+        return variable.group(1) if variable else None
     return counts.most_common(1)[0][0]
 
 

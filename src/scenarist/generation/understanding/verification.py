@@ -57,7 +57,7 @@ def verification_of(parsed: ParsedPrompt, tools: list[ToolModel]) -> Verificatio
         plain = sentence.replace("_", " ")
         if _NEGATED.search(plain) or _EXCEPTION.search(plain) or not _ASK.search(plain):
             continue
-        unquoted = re.sub(r"\{\{[^}]*\}\}|\"[^\"]*\"|“[^”]*”", "", sentence)
+        unquoted = re.sub(r"\{\{[^}]*\}\}|\"[^\"]*\"|“[^”]*”|\([^)]*\)", "", sentence)  # optional asides too
         found = [field for _, field in fields_in_text(unquoted)]
         if found:
             used.append(sentence)
