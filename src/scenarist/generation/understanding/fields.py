@@ -104,7 +104,8 @@ def fields_in_text(text: str) -> list[tuple[int, str]]:
     for start, end, field in sorted(spans):
         # "the ZIP code of the billing address": the second phrase only qualifies the first
         qualifier = re.fullmatch(r"\s+(of|on|for|de|del)\s+(the\s+|their\s+|la\s+|su\s+)?", text[previous_end:start] or "x")
-        if field not in [f for _, f in found] and not qualifier:
+        part_of_address = field == "zip_code" and "address" in [f for _, f in found]
+        if field not in [f for _, f in found] and not qualifier and not part_of_address:
             found.append((start, field))
         previous_end = end
     return found

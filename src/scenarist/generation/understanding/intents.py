@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 
 from ..agent_model import Branch, IntentModel, RowOutcome, SectionRole, ToolModel, Verification
-from ..text import content_stems, goal_phrase, sentences, slugify, split_identifier, truncate, with_article
+from ..text import content_stems, goal_phrase, sentences, slugify, split_identifier, truncate, verb_base, with_article
 from .sections import Block, ParsedPrompt
 
 MAX_INTENTS = 16
 _CONTAINER = re.compile(
     r"\b(playbooks?|workflows?|tasks?|use cases?|services?|capabilities|what you (can )?(do|handle)|intents?|"
+    r"what (callers|customers|patients|people|members|guests) (can )?(ask|call|come) (for|about)|"
     r"call (types|reasons)|scenarios|requests? you handle|goals?|procedimientos|casos de uso|servicios|gestiones|"
     r"tr[aá]mites|qu[eé] puedes hacer)\b", re.I)
 _NOT_A_GOAL = re.compile(
@@ -30,7 +31,7 @@ _INTENT_KINDS: list[tuple[str, re.Pattern[str]]] = [
     ("escalation", re.compile(r"\b(transfer|escalat|human|supervisor|speak to)", re.I)),
 ]
 _AUXILIARY_TOOL = re.compile(r"(^|_)(verify|verificar|authenticate|identify|lookup|look_up|find|search|check_"
-                             r"availability|availability|slots|options|transfer|transferir|derivar|escalate|handoff|hand_off|log|note|"
+                             r"availability|availability|slots|options|transfer|transferir|derivar|escalate|subscribe|notify|sms|handoff|hand_off|log|note|"
                              r"end_call|hang_up|send_summary)(_|$)", re.I)
 
 
@@ -87,20 +88,28 @@ def caller_goal(title: str, language: str, obj: str = "") -> str:
     topic = re.match(r"^(?:questions|inquiries|enquiries|asking) (?:about|on) (.+)$", title, re.I)
     if topic:
         return f"ask about {topic.group(1)}"
+    status = re.match(r"^(status|progress) of (?:a |an |the |my )?(.+)$", title, re.I)
+    if status:  # "Status of a return / refund" → "check the return or refund status"
+        thing = re.sub(r"\s*/\s*", " or ", status.group(2))
+        return f"check the {thing} {status.group(1).lower()}"
     if len(tokens) == 1:
         word = tokens[0].lower()
         if word in _SINGLE:
             return _SINGLE[word]
         if obj:
             return f"{_NOMINAL.get(word, word)} {with_article(obj)}"
-    if 2 <= len(tokens) <= 4 and tokens[-1].lower() in _NOMINAL and not title.lower().startswith(("check", "get")):
+    leading_verb = verb_base(tokens[0].lower()) or tokens[0].lower() in _NOMINAL.values()
+    if 2 <= len(tokens) <= 4 and tokens[-1].lower() in _NOMINAL and not leading_verb:
         verb = _NOMINAL[tokens[-1].lower()]
         rest = " ".join(tokens[:-1])
         rest = rest[:1].lower() + rest[1:] if not rest[:2].isupper() else rest
         if verb == "fix":
             return f"fix a {rest} problem"
         return f"{verb} {with_article(rest)}"
-    return _singular_object(goal_phrase(title))
+    goal = _singular_object(goal_phrase(title))
+    # a caller reports/books/files *an* outage, not "the" one the prompt's heading names
+    indefinite = re.match(r"^(report|book|make|file|open|request|start|place|schedule) the (\w.*)$", goal)
+    return f"{indefinite.group(1)} {with_article(indefinite.group(2))}" if indefinite else goal
 
 
 _TOOL_TAIL = re.compile(r"\s+(?:with|using|via|through|by calling|and call|by using)\s+\S*_\S*.*$", re.I)
@@ -295,7 +304,12 @@ def _same(a: IntentModel, b: IntentModel) -> bool:
     sa, sb = content_stems(a.name), content_stems(b.name)
     if not sa or not sb:
         return a.name.lower() == b.name.lower()
+    if (sa ^ sb) & _DISTINCT:
+        return False  # "check the status of a return" is not "return for a refund"
     return sa <= sb or sb <= sa or len(sa & sb) / len(sa | sb) >= 0.5
+
+
+_DISTINCT = {"status", "check", "track", "progress", "estado", "saldo", "consult", "where"}
 
 
 def merge_intents(intents: list[IntentModel]) -> list[IntentModel]:

@@ -17,7 +17,7 @@ _RULE_WORDS = re.compile(
     r"\b(never|must|always|do not|don't|cannot|can't|can not|only|under no circumstances|not allowed|required|"
     r"may not|should not|shouldn't|is not permitted|prohibited|forbidden|refuse|before (you|any|collecting|"
     r"transferring|booking)|unless|nunca|jam[aá]s|siempre|debes|no debes|no puedes|solo|s[oó]lo|prohibido|"
-    r"obligatori\w*|antes de)\b", re.I)
+    r"obligatori\w*|antes de|(does|do) not handle|doesn'?t handle|not able to)\b", re.I)
 _CONDITIONAL = re.compile(
     r"^(?:(?:if|when|whenever|should|in case|si|cuando|en caso de que|en caso de)\b)\s*(.+?)(?:,\s*|\s+then\s+|\s*[—–→]\s*|:\s+)"
     r"(.+)$", re.I)
@@ -39,7 +39,7 @@ _KINDS: list[tuple[PolicyKind, re.Pattern[str]]] = [
         r"tool names?|system prompt|your instructions|reveal|read (it|them|\w+ \w+)? ?(back|aloud|out)|"
         r"otr[oa]s? (clientes?|titulares?|l[ií]neas?)|datos personales|puk|full card)\b", re.I)),
     (PolicyKind.SCOPE, re.compile(
-        r"\b(only (handle|help|assist|deal|answer|discuss|take)|outside (of )?(your|the|this) (scope|line)|"
+        r"\b(only (handle|help|assist|deal|answer|discuss|take)|(does|do) not handle|doesn'?t handle|outside (of )?(your|the|this) (scope|line)|"
         r"not able to help with|off-topic|unrelated|you do not (handle|do|troubleshoot)|not your job|"
         r"legal advice|medical advice|financial advice|solo (atiendes|gestionas|puedes)|no gestionas)\b", re.I)),
     (PolicyKind.ERROR_HANDLING, re.compile(
@@ -76,7 +76,7 @@ def split_sentences(text: str) -> list[str]:
     return out
 
 
-_MARKER = re.compile(r"^\s*(?:[-*•·–]|\d+[.)]|[a-z][.)]|\d+\))\s+")
+_MARKER = re.compile(r"^\s*(?:[-*•·–]|\d+(?:\.\d+)*[.)]|[a-z][.)]|\(?[a-z]\))\s+")
 
 
 def rule_units(parsed: ParsedPrompt, block: Block) -> list[str]:
@@ -138,7 +138,8 @@ def policies_of(parsed: ParsedPrompt, intents: list[IntentModel]) -> list[Policy
         if block.role in _SKIP_SECTIONS:
             continue
         owner = by_section.get(f"section:{block.index}")
-        for sentence in rule_units(parsed, block):
+        heading = [block.title] if block.title and _RULE_WORDS.search(block.title) else []
+        for sentence in heading + rule_units(parsed, block):
             if len(sentence) < 12 or sentence.endswith(":") or sentence.lower() in seen:
                 continue
             in_rules = block.role in _RULE_SECTIONS

@@ -11,13 +11,15 @@ from ..agent_model import PromptSection, SectionRole
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 _BOLD_TITLE = re.compile(r"^\*\*(.+?)\*\*\s*:?\s*$")
 _CAPS_TITLE = re.compile(r"^([A-ZÁÉÍÓÚÑ][A-ZÁÉÍÓÚÑ0-9 &/,'()\-—–]{3,70}?)\s*:?\s*$")
-_NUMBERED_TITLE = re.compile(r"^(?:\d+|[A-Z])[.)]\s+([^.!?]{2,50}?):?\s*$")
+_NUMBERED_TITLE = re.compile(r"^(?:\d+|[A-Z])[.)]\s+([^.!?]{2,70}?):?\s*$")
 _COLON_TITLE = re.compile(r"^([A-ZÁÉÍÓÚÑ¿][^.!?:]{2,60}):\s*$")
 _YAML_KEY = re.compile(r"^([a-z_][a-z0-9_]{1,30}):\s*(.*)$")
 _XML_OPEN = re.compile(r"^\s*<([A-Za-z_][\w-]*)((?:\s+[\w-]+\s*=\s*\"[^\"]*\")*)\s*>\s*$")
 _XML_CLOSE = re.compile(r"^\s*</([A-Za-z_][\w-]*)\s*>\s*$")
 _XML_NAME_ATTR = re.compile(r"\b(?:name|id|title|type)\s*=\s*\"([^\"]+)\"")
-_BULLET = re.compile(r"^\s*(?:[-*•·–]|\d+[.)]|[a-z][.)])\s+(.+?)\s*$")
+_BULLET = re.compile(r"^\s*(?:[-*•·–]|\d+(?:\.\d+)*[.)]|[a-z][.)])\s+(.+?)\s*$")
+_TABLE_ROW = re.compile(r"^\s*\|(.+)\|\s*$")
+_TABLE_RULE = re.compile(r"^\s*\|[\s:|-]+\|\s*$")
 _BOLD_LABEL = re.compile(r"^\s*(?:[-*•]\s+)?\*\*([^*]{2,60}?):?\*\*:?\s*(.*)$")
 
 _ROLE_TITLES: list[tuple[SectionRole, re.Pattern[str]]] = [
@@ -25,17 +27,18 @@ _ROLE_TITLES: list[tuple[SectionRole, re.Pattern[str]]] = [
         r"\b(examples?|samples?|sample (dialogues?|conversations?|calls?|transcripts?)|example (calls?|conversations?|"
         r"dialogues?)|ejemplos?|di[aá]logos? de ejemplo)\b", re.I)),
     (SectionRole.ERROR_HANDLING, re.compile(
-        r"\b(errors?|error handling|when things go wrong|fail\w*|(stuff|something|things) breaks|goes wrong|algo falla|troubleshooting tools|fallbacks?|if (a|the) tool|"
+        r"\b(errors?|error handling|when things go wrong|fail\w*|(does|do) not work|doesn'?t work|not working|(stuff|something|things) breaks|goes wrong|algo falla|troubleshooting tools|fallbacks?|if (a|the) tool|"
         r"system (issues|problems|down)|errores|fallos?|incidencias del sistema)\b", re.I)),
     (SectionRole.VERIFICATION, re.compile(
         r"\b(verif\w*|authenticat(e|ion|ing)\b|identity (check|verification)|identify(ing)? the (caller|customer|patient)|"
-        r"security (check|questions)|identificaci[oó]n|verificaci[oó]n|find the (patient|caller|customer)|"
+        r"security (check|questions)|identificaci[oó]n|verificaci[oó]n|find the (patient|caller|customer|"
+        r"account|service location|member|record)|locate the (account|caller)|"
         r"who is calling)\b", re.I)),
     (SectionRole.FLOW, re.compile(r"^\s*(step|paso|stage|phase|etapa|fase)\s*\d", re.I)),
     (SectionRole.GUARDRAILS, re.compile(
         r"\b(guardrails?|rules?|polic(y|ies)|compliance|restrictions?|constraints?|prohibit\w*|do not|don'?t|never|"
         r"safety|security|privacy|legal|disclosures?|escalat\w*|emergenc\w*|important|limits|boundaries|consent|"
-        r"do[- ]not[- ]call|dnc|don'?ts|quality|reviewers?|checklist|may not|special situations|things (we|you) never|reglas?|normas?|restricciones|cumplimiento|prohibid\w*|seguridad|privacidad|"
+        r"do[- ]not[- ]call|dnc|don'?ts|vulnerable|hazards?|quality|reviewers?|checklist|may not|special situations|things (we|you) never|reglas?|normas?|restricciones|cumplimiento|prohibid\w*|seguridad|privacidad|"
         r"escalad\w*|emergencias?|urgent\w*|must|musts)\b", re.I)),
     (SectionRole.TOOLS, re.compile(
         r"\b(tools?|functions?|available actions|api|integrations?|herramientas|funciones|systems? you can use)\b",
@@ -120,7 +123,18 @@ class ParsedPrompt:
         """List items and bold-label paragraphs of the block's own body (continuation lines joined)."""
         out: list[str] = []
         open_item = False
+        header = True
         for _, line in block.lines:
+            row = _TABLE_ROW.match(line)
+            if row:  # a markdown table: every row but the header is an item, cells joined as 'first: rest'
+                if not _TABLE_RULE.match(line) and not header:
+                    cells = [c.strip() for c in row.group(1).split("|")]
+                    cells = cells[1:] if cells and cells[0].isdigit() else cells
+                    out.append(f"{cells[0]}: {' '.join(cells[1:])}" if len(cells) > 1 else cells[0])
+                header = False
+                open_item = False
+                continue
+            header = True
             bullet = _BULLET.match(line)
             if bullet or _BOLD_LABEL.match(line):
                 out.append((bullet.group(1) if bullet else line).strip())
@@ -159,12 +173,19 @@ def _title_of(line: str, next_line: str | None, yaml_mode: bool) -> tuple[str, i
         if match:
             return match.group(1).replace("_", " "), 1, "yaml"
     match = _NUMBERED_TITLE.match(stripped)
-    if match and line == line.lstrip() and (stripped.endswith(":") or (next_line or "").startswith((" ", "\t"))):
-        return match.group(1).strip(" :"), 8, "label"
+    if match and line == line.lstrip() and (stripped.endswith(":") or (next_line or "").startswith((" ", "\t"))
+                                            or _is_caps(match.group(1))):
+        return match.group(1).strip(" :"), 8, "numbered"
     match = _COLON_TITLE.match(stripped)
     if match and line == line.lstrip() and len(stripped.split()) <= 8:
         return match.group(1).strip(), 8, "label"
     return None
+
+
+def _is_caps(text: str) -> bool:
+    """An ALL-CAPS label ('WHO YOU ARE', 'SAFETY SCRIPT (say every point)'), parenthesised asides aside."""
+    letters = [c for c in re.sub(r"\([^)]*\)", "", text) if c.isalpha()]
+    return len(letters) >= 3 and all(c.isupper() for c in letters)
 
 
 def _is_yaml_prompt(lines: list[str]) -> bool:
@@ -289,6 +310,8 @@ def _role(parsed: ParsedPrompt, block: Block) -> SectionRole:
             if pattern.search(body):
                 return role
         return SectionRole.CONTEXT if block.kind == "preamble" else SectionRole.OTHER
+    if block.kind == "numbered" and sum(b.kind == "numbered" for b in parsed.blocks) >= 3:
+        return SectionRole.FLOW  # "3) FIND THE SERVICE LOCATION": a step of one numbered procedure
     steps = len(re.findall(r"^\s*\d+[.)]\s", body, re.M))
     if block.title and (steps >= 2 or _mentions_tool(body, parsed.tool_names)):
         return SectionRole.PLAYBOOK  # a titled block of its own steps: "## Reschedule", "### Password reset"
