@@ -62,7 +62,8 @@ def test_only_playbooks_become_intents_with_steps_tools_and_branches():
 
 
 def test_examples_never_yield_intents():
-    prompt = CLINIC.replace("# Examples", "# Examples\n## Reschedule for my son\n1. Caller asks to move `book_visit`.")
+    example = "# Examples\n## Reschedule for my son\n1. Caller asks to move `book_visit`."
+    prompt = CLINIC.replace("# Examples", example)
     model = build_agent_model(make_agent(prompt, TOOLS))
     assert all("son" not in i.name for i in model.intents)
 

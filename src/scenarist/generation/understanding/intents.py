@@ -31,7 +31,8 @@ _INTENT_KINDS: list[tuple[str, re.Pattern[str]]] = [
     ("escalation", re.compile(r"\b(transfer|escalat|human|supervisor|speak to)", re.I)),
 ]
 _AUXILIARY_TOOL = re.compile(r"(^|_)(verify|verificar|authenticate|identify|lookup|look_up|find|search|check_"
-                             r"availability|availability|slots|options|transfer|transferir|derivar|escalate|subscribe|notify|sms|handoff|hand_off|log|note|"
+                             r"availability|availability|slots|options|transfer|transferir|derivar|escalate|"
+                             r"subscribe|notify|sms|handoff|hand_off|log|note|"
                              r"end_call|hang_up|send_summary)(_|$)", re.I)
 
 
@@ -62,7 +63,8 @@ _NOMINAL = {"reset": "reset", "resets": "reset", "request": "request", "requests
             "dispute": "dispute", "disputes": "dispute", "replacement": "order", "registration": "register"}
 _OBJECTS = ("appointment", "reservation", "prescription", "order", "booking", "delivery", "shipment", "ticket",
             "card", "claim", "account", "plan", "cita", "pedido", "reserva", "línea")
-_PREFIX = re.compile(r"^(workflow|playbook|flow|task|intent|goal|gesti[oó]n|tr[aá]mite|caso)\s*[A-Z0-9]?\s*[:\-–—]\s*",
+_PREFIX = re.compile(r"^(workflow|playbook|flow|task|intent|goal|gesti[oó]n|tr[aá]mite|"
+                     r"caso)\s*[A-Z0-9]?\s*[:\-–—]\s*",
                      re.I)
 
 

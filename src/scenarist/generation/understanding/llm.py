@@ -176,7 +176,7 @@ def _assemble(agent: AgentSpec, offline: AgentModel, answers: list[LLMAgentModel
         "organisation": first.organisation or offline.organisation,
         "persona_name": first.persona_name or offline.persona_name,
         "domain": domain,
-        "caller_noun": first.caller_noun if first.caller_noun and first.caller_noun != "caller" else offline.caller_noun,
+        "caller_noun": first.caller_noun if first.caller_noun not in ("", "caller") else offline.caller_noun,
         "language": language,
         "today": today,
         "speaks_first": bool(speaks_first),

@@ -12,7 +12,8 @@ from ..types import ToolSpec
 from .fields import canonical_identity_field
 
 _NO_MATCH_CODE = re.compile(r"not_?found|no_?match|mismatch|not_?match|no_?coincide|no_?encontrad|no_?record|"
-                            r"^unknown$|unknown_|not_?registered|not_?verified|no_?existe|invalid_(id|number|account)|"
+                            r"^unknown$|unknown_|not_?registered|not_?verified|no_?existe|invalid_(id|number|"
+                            r"account)|"
                             r"does_?not_?exist", re.I)
 _EMPTY_CODE = re.compile(r"^(no_\w*available|none_available|no_availability|no_slots|no_results|no_openings|"
                          r"sin_disponibilidad|fully_booked|sold_out|no_hay_\w+)$", re.I)
@@ -42,8 +43,10 @@ _LOOKUP_TOOL = re.compile(r"(^|_)(lookup|look_up|find|search|verify|identify|loc
 _AVAILABILITY_TOOL = re.compile(r"slots?|availab|openings?|times|tables|windows|points|locations|plans|planes|"
                                 r"options|dates|disponib", re.I)
 _SIDE_EFFECT = re.compile(r"(^|_)(book|create|cancel|update|modify|change|reschedule|transfer|refund|freeze|block|"
-                          r"unblock|submit|file|send|add|delete|remove|register|reset|order|place|schedule|report|open|"
-                          r"close|pay|charge|issue|request|escalate|log|record|save|set|replace|return|initiate|start|"
+                          r"unblock|submit|file|send|add|delete|remove|register|reset|order|place|schedule|"
+                          r"report|open|"
+                          r"close|pay|charge|issue|request|escalate|log|record|save|set|replace|return|"
+                          r"initiate|start|"
                           r"stop|dispute|enroll|activate|deactivate|reserve|confirm|assign|notify|page|dispatch|hold|"
                           r"bloquear|cambiar|crear|cancelar|anular|reservar|registrar|transferir|enviar|solicitar|"
                           r"modificar|actualizar)(_|$)", re.I)

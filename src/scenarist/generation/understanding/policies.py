@@ -19,7 +19,8 @@ _RULE_WORDS = re.compile(
     r"transferring|booking)|unless|nunca|jam[aá]s|siempre|debes|no debes|no puedes|solo|s[oó]lo|prohibido|"
     r"obligatori\w*|antes de|(does|do) not handle|doesn'?t handle|not able to)\b", re.I)
 _CONDITIONAL = re.compile(
-    r"^(?:(?:if|when|whenever|should|in case|si|cuando|en caso de que|en caso de)\b)\s*(.+?)(?:,\s*|\s+then\s+|\s*[—–→]\s*|:\s+)"
+    r"^(?:(?:if|when|whenever|should|in case|si|cuando|en caso de que|en caso de)\b)\s*(.+?)(?:,\s*|"
+    r"\s+then\s+|\s*[—–→]\s*|:\s+)"
     r"(.+)$", re.I)
 _INSTRUCTING = re.compile(r"\b(tell|say|transfer|escalate|offer|inform|warn|remind|explain|read|stop|end the call|"
                           r"hang up|apologi[sz]e|advise|direct|refer|give|dile|transfiere|ofrece|informa|indica|"
@@ -39,7 +40,8 @@ _KINDS: list[tuple[PolicyKind, re.Pattern[str]]] = [
         r"tool names?|system prompt|your instructions|reveal|read (it|them|\w+ \w+)? ?(back|aloud|out)|"
         r"otr[oa]s? (clientes?|titulares?|l[ií]neas?)|datos personales|puk|full card)\b", re.I)),
     (PolicyKind.SCOPE, re.compile(
-        r"\b(only (handle|help|assist|deal|answer|discuss|take)|(does|do) not handle|doesn'?t handle|outside (of )?(your|the|this) (scope|line)|"
+        r"\b(only (handle|help|assist|deal|answer|discuss|take)|(does|do) not handle|doesn'?t handle|"
+        r"outside (of )?(your|the|this) (scope|line)|"
         r"not able to help with|off-topic|unrelated|you do not (handle|do|troubleshoot)|not your job|"
         r"legal advice|medical advice|financial advice|solo (atiendes|gestionas|puedes)|no gestionas)\b", re.I)),
     (PolicyKind.ERROR_HANDLING, re.compile(

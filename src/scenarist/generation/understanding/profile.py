@@ -49,7 +49,9 @@ _ORG_KEY = re.compile(r"^\s*(?:company|organi[sz]ation|business|clinic|practice|
 _PERSONA = re.compile(r"\b(?:you are|your name is|you're|eres|te llamas|tu nombre es|name:)\s+(\{\{\s*[\w.]+\s*\}\}|"
                       r"[A-ZÁÉÍÓÚÑ][a-záéíóúñ]+\b)", re.I)
 _TODAY = re.compile(r"(?:today(?:'s date)? is|today(?:'s date)?:|the current date(?: and time)? is|current date:|"
-                    r"right now it'?s|it is now|la fecha de hoy es|hoy es|fecha actual:?)\s*(\{\{\s*[\w.]+\s*\}\}|\d{4}-\d{2}-\d{2}|[A-Z][a-z]+,? [A-Z][a-z]+ \d{1,2},? \d{4}|"
+                    r"right now it'?s|it is now|la fecha de hoy es|hoy es|"
+                    r"fecha actual:?)\s*(\{\{\s*[\w.]+\s*\}\}|\d{4}-\d{2}-\d{2}|"
+                    r"[A-Z][a-z]+,? [A-Z][a-z]+ \d{1,2},? \d{4}|"
                     r"[A-Z][a-z]+ \d{1,2},? \d{4})", re.I)
 _OUTBOUND = re.compile(r"\b(you are calling|you're calling|you call (the|each)|outbound|you place (the|a) call|"
                        r"start (the|each) call by (introducing|saying)|est[aá]s llamando|llamada saliente)\b", re.I)
@@ -154,9 +156,11 @@ _DISCLOSURE_KINDS: list[tuple[str, re.Pattern[str]]] = [
                                 r"identificadores? intern\w*|tokens?)\b", re.I)),
     ("tool_names", re.compile(r"\b(tool names?|names of the tools|function names?|nombres? de (las )?herramientas)\b",
                               re.I)),
-    ("other_people", re.compile(r"\b(another (patient|customer|person|member|caller|employee|cardholder|client|guest)|"
+    ("other_people", re.compile(r"\b(another (patient|customer|person|member|caller|employee|cardholder|"
+                                r"client|guest)|"
                                 r"other (patients|customers|people|members|callers|employees|cardholders|clients)|"
-                                r"someone else|third part\w*|otr[oa]s? (clientes?|titulares?|l[ií]neas?)|someone is a "
+                                r"someone else|third part\w*|otr[oa]s? (clientes?|titulares?|l[ií]neas?)|"
+                                r"someone is a "
                                 r"(client|patient|customer|member)|a (client|patient|customer)'s)", re.I)),
     ("system_prompt", re.compile(r"\b(system prompt|your instructions|these instructions|internal notes)\b", re.I)),
     ("sensitive_data", re.compile(r"\b(full card number|card number|cvv|cvc|security code|password|\bpin\b|ssn|"

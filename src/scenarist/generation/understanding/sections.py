@@ -24,13 +24,16 @@ _BOLD_LABEL = re.compile(r"^\s*(?:[-*•]\s+)?\*\*([^*]{2,60}?):?\*\*:?\s*(.*)$"
 
 _ROLE_TITLES: list[tuple[SectionRole, re.Pattern[str]]] = [
     (SectionRole.EXAMPLES, re.compile(
-        r"\b(examples?|samples?|sample (dialogues?|conversations?|calls?|transcripts?)|example (calls?|conversations?|"
+        r"\b(examples?|samples?|sample (dialogues?|conversations?|calls?|transcripts?)|example (calls?|"
+        r"conversations?|"
         r"dialogues?)|ejemplos?|di[aá]logos? de ejemplo)\b", re.I)),
     (SectionRole.ERROR_HANDLING, re.compile(
-        r"\b(errors?|error handling|when things go wrong|fail\w*|(does|do) not work|doesn'?t work|not working|(stuff|something|things) breaks|goes wrong|algo falla|troubleshooting tools|fallbacks?|if (a|the) tool|"
+        r"\b(errors?|error handling|when things go wrong|fail\w*|(does|do) not work|doesn'?t work|not working|"
+        r"(stuff|something|things) breaks|goes wrong|algo falla|troubleshooting tools|fallbacks?|if (a|the) tool|"
         r"system (issues|problems|down)|errores|fallos?|incidencias del sistema)\b", re.I)),
     (SectionRole.VERIFICATION, re.compile(
-        r"\b(verif\w*|authenticat(e|ion|ing)\b|identity (check|verification)|identify(ing)? the (caller|customer|patient)|"
+        r"\b(verif\w*|authenticat(e|ion|ing)\b|identity (check|verification)|identify(ing)? the (caller|"
+        r"customer|patient)|"
         r"security (check|questions)|identificaci[oó]n|verificaci[oó]n|find the (patient|caller|customer|"
         r"account|service location|member|record)|locate the (account|caller)|"
         r"who is calling)\b", re.I)),
@@ -38,7 +41,9 @@ _ROLE_TITLES: list[tuple[SectionRole, re.Pattern[str]]] = [
     (SectionRole.GUARDRAILS, re.compile(
         r"\b(guardrails?|rules?|polic(y|ies)|compliance|restrictions?|constraints?|prohibit\w*|do not|don'?t|never|"
         r"safety|security|privacy|legal|disclosures?|escalat\w*|emergenc\w*|important|limits|boundaries|consent|"
-        r"do[- ]not[- ]call|dnc|don'?ts|vulnerable|hazards?|quality|reviewers?|checklist|may not|special situations|things (we|you) never|reglas?|normas?|restricciones|cumplimiento|prohibid\w*|seguridad|privacidad|"
+        r"do[- ]not[- ]call|dnc|don'?ts|vulnerable|hazards?|quality|reviewers?|checklist|may not|"
+        r"special situations|things (we|you) never|reglas?|normas?|restricciones|cumplimiento|prohibid\w*|"
+        r"seguridad|privacidad|"
         r"escalad\w*|emergencias?|urgent\w*|must|musts)\b", re.I)),
     (SectionRole.TOOLS, re.compile(
         r"\b(tools?|functions?|available actions|api|integrations?|herramientas|funciones|systems? you can use)\b",
@@ -52,15 +57,18 @@ _ROLE_TITLES: list[tuple[SectionRole, re.Pattern[str]]] = [
     (SectionRole.FLOW, re.compile(
         r"\b(flow|steps?|process|procedure|script|opening|greeting|introduction|closing|close|wrap[- ]?up|"
         r"qualification|qualify|objections?|structure|sequence|stages?|phases?|voicemail|call handling|"
-        r"routing|ending|end of (the )?call|order of|flujo|pasos|gui[oó]n|saludo|cierre|despedida|estructura|apertura)\b", re.I)),
+        r"routing|ending|end of (the )?call|order of|flujo|pasos|gui[oó]n|saludo|cierre|despedida|estructura|"
+        r"apertura)\b", re.I)),
     (SectionRole.IDENTITY, re.compile(
         r"\b(identity|role|who you are|persona|about you|your job|objective|purpose|mission|overview|you are|"
         r"rol|identidad|qui[eé]n eres|objetivo|prop[oó]sito|misi[oó]n)\b", re.I)),
     (SectionRole.STYLE, re.compile(
         r"\b(style|tone|voice|personality|speaking|speech|formatting|format|language|delivery|manner|"
-        r"communication|how to speak|vibe|how you sound|sound|estilo|tono|personalidad|idioma|forma de hablar|comunicaci[oó]n)\b", re.I)),
+        r"communication|how to speak|vibe|how you sound|sound|estilo|tono|personalidad|idioma|forma de hablar|"
+        r"comunicaci[oó]n)\b", re.I)),
     (SectionRole.KNOWLEDGE, re.compile(
-        r"\b(faqs?|frequently asked|general questions|questions you (may|can) answer|where and when|calendar|hours|locations?|prices?|pricing|fees?|menu|knowledge|reference|"
+        r"\b(faqs?|frequently asked|general questions|questions you (may|can) answer|where and when|calendar|"
+        r"hours|locations?|prices?|pricing|fees?|menu|knowledge|reference|"
         r"horarios?|precios|tarifas|preguntas frecuentes|ubicaci[oó]n|direcci[oó]n|sucursales)\b", re.I)),
     (SectionRole.CONTEXT, re.compile(
         r"\b(context|background|company|business|about (us|the \w+)|organi[sz]ation|variables|today|date|"
