@@ -84,7 +84,8 @@ def test_container_items_and_bold_labels():
 
 
 def test_yaml_goals_are_intents_and_logging_is_not():
-    prompt = ("persona:\n  name: Remy\ngoals:\n  confirm: get a clear yes for the appointment, then call confirm_visit\n"
+    prompt = ("persona:\n  name: Remy\ngoals:\n"
+              "  confirm: get a clear yes for the appointment, then call confirm_visit\n"
               "  reschedule: call find_slots and move it\n  log: every call ends with log_outcome\n"
               "rules:\n  privacy: Never share details.\n")
     model = build_agent_model(make_agent(prompt, [make_tool("confirm_visit"), make_tool("log_outcome")]))
@@ -101,3 +102,37 @@ def test_caller_goals_and_capabilities():
     assert capability("book_appointment") == "book an appointment"
     assert capability("hold_at_location") == "hold at location"
     assert capability("get_balance") == "look up a balance"
+
+
+def test_markdown_table_of_requests():
+    prompt = """## What callers ask for, and what to do
+
+| Request | Steps |
+|---------|-------|
+| Where is my order? | `lookup_order` → `track_package` → tell them the status. |
+| Return for a refund | `lookup_order` → `create_return`. |
+| Status of a return / refund | `lookup_order` → `get_return_status`. |
+"""
+    tools = [make_tool(n) for n in ("lookup_order", "track_package", "create_return", "get_return_status")]
+    model = build_agent_model(make_agent(prompt, tools))
+    assert [i.name for i in model.intents] == ["get help with where is my order?", "return for a refund",
+                                               "check the return or refund status"]
+    assert model.intents[1].tools == ["lookup_order", "create_return"]
+
+
+def test_a_numbered_procedure_is_one_flow_and_its_tools_are_the_intents():
+    prompt = """0) WHO YOU ARE
+0.1) You are the outage line of a small electric cooperative.
+1) FIND THE ACCOUNT
+1.1) Ask for the account number and call find_account.
+2) CHECK FOR A KNOWN OUTAGE
+2.1) Call check_outage_status.
+3) REPORT THE OUTAGE
+3.1) Call report_outage. Never promise a restoration time.
+"""
+    tools = [make_tool("find_account", params=["account_number"]), make_tool("check_outage_status"),
+             make_tool("report_outage"), make_tool("subscribe_outage_texts")]
+    model = build_agent_model(make_agent(prompt, tools))
+    assert [i.name for i in model.intents] == ["check an outage status", "report an outage"]
+    assert model.verification.fields == ["account_number"] and model.verification.tool == "find_account"
+    assert any(p.text == "Never promise a restoration time." for p in model.policies)
