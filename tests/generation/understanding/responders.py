@@ -37,6 +37,7 @@ def understanding_responder(body: dict):
             heading["tools"] += [t for t in tools if t in line and t not in heading["tools"]]
     if intents:
         intents[0]["tools"].append("not_a_tool")
+        intents.append({"name": "Step 1 — Greet and get intent", "steps": ["Greet"], "tools": []})
     rules = [line.strip(" -") for line in chunk.splitlines() if re.search(r"\b(Never|Do not)\b", line)]
     policies = [{"kind": "prohibition", "text": r, "trigger": "", "response": ""} for r in rules]
     if rules:

@@ -32,7 +32,10 @@ from .llm_prompt import DEFAULT_CHUNK_CHARS, LLMAgentModel, chunks_of, messages_
 from .policies import rule_units, split_sentences
 from .sections import parse_prompt
 
-FUZZY_MATCH = 0.6  # token overlap above which a paraphrased rule is replaced by the prompt's own sentence
+FUZZY_MATCH = 0.6
+# What the model may still offer as an intent although it is a part of the call, not a caller's goal.
+_FRAGMENT = re.compile(r"^\s*(step|paso)\s*\d|^#|\b(greet(ing)?|closing|close the call|identify the caller|verify the "
+                       r"caller|introduction|tools?|guardrails?|examples?)\b", re.I)  # token overlap above which a paraphrased rule is replaced by the prompt's own sentence
 
 
 async def llm_agent_model(agent: AgentSpec, llm: StructuredLLM, *, chunk_chars: int = DEFAULT_CHUNK_CHARS,
@@ -130,7 +133,7 @@ def _assemble(agent: AgentSpec, offline: AgentModel, answers: list[LLMAgentModel
     for answer in answers:
         for item in answer.intents:
             name = " ".join(item.name.split()).strip(" .")
-            if not name or len(name.split()) > 14:
+            if not name or len(name.split()) > 14 or _FRAGMENT.search(name):
                 continue
             intents.append(IntentModel(
                 id=f"intent:{slugify(name)}", name=name, kind=item.kind if item.kind != "general" else

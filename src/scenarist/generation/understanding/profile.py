@@ -148,7 +148,7 @@ def speaks_first_of(agent: AgentSpec) -> bool:
 
 def language_of(agent: AgentSpec) -> str:
     """The prompt's language when it can be told confidently, else the agent's declared one."""
-    return detect_language(agent.description) or agent.language or "en"
+    return detect_language(agent.description, agent.language) or agent.language or "en"
 
 
 _DISCLOSURE_KINDS: list[tuple[str, re.Pattern[str]]] = [
