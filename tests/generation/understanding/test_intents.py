@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from scenarist.generation.agent_model import RowOutcome
 from scenarist.generation.understanding import build_agent_model
 from scenarist.generation.understanding.intents import caller_goal, capability
@@ -136,3 +138,23 @@ def test_a_numbered_procedure_is_one_flow_and_its_tools_are_the_intents():
     assert [i.name for i in model.intents] == ["check an outage status", "report an outage"]
     assert model.verification.fields == ["account_number"] and model.verification.tool == "find_account"
     assert any(p.text == "Never promise a restoration time." for p in model.policies)
+
+
+@pytest.mark.parametrize("prompt,tools,expected", [
+    ("## Role\nYou are Tony at Luigi's Pizzeria.\n\n## Workflow: Place an order\n### Steps\n1. Ask for the items.\n"
+     "2. Call `create_order`.\n### Rules\n- Never take card numbers by phone.\n\n## Workflow: Check order status\n"
+     "1. Ask for the order number and call `get_order`.\n\n## FAQ\n- We open at 11am.\n",
+     ["create_order", "get_order"], ["place an order", "check order status", "ask about general questions"]),
+    ("You are the assistant for Nimbus Gym.\n\nHandling requests:\n"
+     "- If the caller wants to book a class, call book_class with the class id.\n"
+     "- If the caller wants to freeze their membership, call freeze_membership.\n"
+     "- If the caller asks about prices, read them from the knowledge base.\n\nRules:\n- Never discuss other members.\n",
+     ["book_class", "freeze_membership"], ["book a class", "freeze a membership", "ask about prices"]),
+    ("# Persona\nYou are Kim at Acme Insurance.\n\n# Scenarios\n"
+     "1. Scenario: New claim — collect the date of loss; call file_claim.\n"
+     "2. Scenario: Claim status — ask the claim number; call get_claim.\n3. Scenario: Angry caller — stay calm.\n",
+     ["file_claim", "get_claim"], ["file a new claim", "check the claim status"]),
+])
+def test_other_ways_of_stating_workflows(prompt, tools, expected):
+    model = build_agent_model(make_agent(prompt, [make_tool(t) for t in tools]))
+    assert [i.name for i in model.intents] == expected

@@ -17,7 +17,8 @@ _CONTAINER = re.compile(
 _NOT_A_GOAL = re.compile(
     r"^\s*(step|paso)\s*\d|\b(verif\w*|authenticat(e|ion)|identify the|greet\w*|clos(e|ing)|introduc\w*|"
     r"confirm(ation)? step|example|rule|note|precondition|when|how|if it fails|never|tone|style|saludo|cierre|log|"
-    r"logging|disposition)\b|^what (our|we|you|the)\b",
+    r"logging|disposition|angry|upset|frustrated|rude|abusive|confused|silent|difficult|irate)\b|"
+    r"^what (our|we|you|the)\b",
     re.I)
 _BOLD_LABEL = re.compile(r"^\s*\*\*([^*]{2,60}?):?\*\*:?\s*(.*)$")
 _INTENT_KINDS: list[tuple[str, re.Pattern[str]]] = [
@@ -63,8 +64,8 @@ _NOMINAL = {"reset": "reset", "resets": "reset", "request": "request", "requests
             "dispute": "dispute", "disputes": "dispute", "replacement": "order", "registration": "register"}
 _OBJECTS = ("appointment", "reservation", "prescription", "order", "booking", "delivery", "shipment", "ticket",
             "card", "claim", "account", "plan", "cita", "pedido", "reserva", "línea")
-_PREFIX = re.compile(r"^(workflow|playbook|flow|task|intent|goal|gesti[oó]n|tr[aá]mite|"
-                     r"caso)\s*[A-Z0-9]?\s*[:\-–—]\s*",
+_PREFIX = re.compile(r"^(workflow|playbook|flow|task|intent|goal|gesti[oó]n|tr[aá]mite|scenario|use case|"
+                     r"request type|caso)\s*[A-Z0-9]?\s*[:\-–—]\s*",
                      re.I)
 
 
@@ -100,6 +101,9 @@ def caller_goal(title: str, language: str, obj: str = "") -> str:
             return _SINGLE[word]
         if obj:
             return f"{_NOMINAL.get(word, word)} {with_article(obj)}"
+    new = re.fullmatch(r"new (\w+)", title, re.I)
+    if new and new.group(1).lower() in _CREATE:  # "New claim" → "file a new claim"
+        return f"{_CREATE[new.group(1).lower()]} a new {new.group(1).lower()}"
     leading_verb = verb_base(tokens[0].lower()) or tokens[0].lower() in _NOMINAL.values()
     if 2 <= len(tokens) <= 4 and tokens[-1].lower() in _NOMINAL and not leading_verb:
         verb = _NOMINAL[tokens[-1].lower()]
@@ -125,6 +129,8 @@ def _singular_object(goal: str) -> str:
     return goal
 
 
+_CREATE = {"claim": "file", "order": "place", "appointment": "book", "reservation": "make", "ticket": "open",
+           "account": "open", "booking": "make", "request": "make", "case": "open"}
 _SINGLE = {"outage": "report an outage", "outages": "report an outage", "callback": "schedule a callback",
            "callbacks": "schedule a callback", "disputes": "dispute a charge", "dispute": "dispute a charge"}
 
@@ -171,8 +177,20 @@ def _intent(title: str, steps: list[str], body: str, tool_names: list[str], lang
     )
 
 
+_WANTS = re.compile(r"^(?:if|when)\s+(?:the\s+|a\s+)?(?:caller|customer|patient|user|member|client|guest|person)s?\s+"
+                    r"(?:wants?|would like|asks?|needs?|calls?|is calling)\s+(?:to\s+)?(.+?)\s*(?:[,:;]|\s[—–-]\s|\s?→)"
+                    r"\s*(.*)$", re.I)
+
+
 def _item_title(item: str) -> tuple[str, str]:
-    """(title, rest) of a list item or bold-label paragraph ('**Password resets:** The most…')."""
+    """(title, rest) of a list item or bold-label paragraph ('**Password resets:** The most…'), or the goal of an
+    'If the caller wants to book a class, call …' item."""
+    item = _PREFIX.sub("", item.strip())
+    wants = _WANTS.match(" ".join(item.split()).replace("**", ""))
+    if wants:
+        goal = re.sub(r"\b(their|his|her|my)\b", "a", wants.group(1)).strip()
+        goal = re.sub(r"^about\b", "ask about", goal)
+        return goal, wants.group(2)
     label = _BOLD_LABEL.match(item)
     if label:
         return label.group(1).strip(), label.group(2).strip()
@@ -220,6 +238,8 @@ def knowledge_intents(parsed: ParsedPrompt, language: str) -> list[IntentModel]:
                 parsed.blocks[block.parent].role == SectionRole.KNOWLEDGE:
             continue
         title = re.sub(r"\s*(,?\s*etc\.?|you (may|can) answer)\s*$", "", block.title.strip(" .:"), flags=re.I)
+        if re.fullmatch(r"faqs?|frequently asked questions|general questions|preguntas frecuentes", title, re.I):
+            title = "general questions"
         if title.isupper():
             title = title.lower()
         words = [w for w in _TOPIC_WORDS if re.search(rf"\b{w}", parsed.prompt[block.start:block.end], re.I)]
@@ -240,8 +260,11 @@ def playbook_intents(parsed: ParsedPrompt, tool_names: list[str], language: str)
     for block in parsed.in_role(SectionRole.PLAYBOOK):
         children = [c for c in parsed.children(block) if c.role == SectionRole.PLAYBOOK]
         is_container = bool(_CONTAINER.search(block.title)) and block.kind != "xml" or block.tag in ("goals",)
-        if block.kind == "xml" and block.tag in ("workflow", "playbook", "task", "procedure", "flow"):
+        named = _PREFIX.match(block.title) and _PREFIX.sub("", block.title).strip()  # "Workflow: Place an order"
+        if block.kind == "xml" and block.tag in ("workflow", "playbook", "task", "procedure", "flow") or named:
             is_container = False
+        if sum(bool(_WANTS.match(i)) for i in parsed.items(block)) >= 2:
+            is_container = True  # "- If the caller wants to book a class, call book_class …"
         if is_container or children:
             intents.extend(_from_items(parsed, block, tool_names, language, obj))
             continue
@@ -250,6 +273,9 @@ def playbook_intents(parsed: ParsedPrompt, tool_names: list[str], language: str)
         title = block.title.split(":", 1)[1] if block.kind == "xml" and ":" in block.title else block.title
         text = parsed.prompt[block.start:block.end]
         steps = parsed.items(block) or sentences(parsed.body(block))
+        for child in parsed.children(block):  # "### Steps" under "## Workflow: Place an order"
+            if child.role in (SectionRole.FLOW, SectionRole.PLAYBOOK):
+                steps += parsed.items(child) or sentences(parsed.body(child))
         intent = _intent(title, steps, text, tool_names, language, f"section:{block.index}", obj)
         if intent:
             intents.append(intent)
