@@ -131,7 +131,9 @@ def choose_chain(model: AgentModel, tools: list[str], slot: Slot, rng: random.Ra
 
     def score(chain: Chain) -> tuple[int, int]:
         held = {tool for tool, index in chain.rows if _row(model, tool, index, RowOutcome.SUCCESS) is not None}
-        return (len(held & set(tools)), 1 if chain.all_success else 0)
+        # The tool that acts (last in the flow) weighs double: a chain must not borrow another person's booking.
+        weight = sum(2 if tools and tool == tools[-1] else 1 for tool in held & set(tools))
+        return (weight, 1 if chain.all_success else 0)
 
     best = max(score(c) for c in model.chains)
     pool = [c for c in model.chains if score(c) == best and c.all_success] or \
@@ -222,7 +224,6 @@ def _from_chain(agent: AgentSpec, model: AgentModel, intent: IntentModel | None,
             if bad is not None and row_input == bad.input:
                 sources.append((tool_name, bad.index))
             failing = tool_name
-            _collect_facts(facts, row_input, position)
             break
         row, verbatim = _pick_row(model, tool_name, chain, known, rng)
         if row is None:
@@ -235,20 +236,64 @@ def _from_chain(agent: AgentSpec, model: AgentModel, intent: IntentModel | None,
             sources.append((tool_name, row.index))
         for key, value in {**_flat(row_input), **_flat(row.output)}.items():
             known.setdefault(key, value)
-        _collect_facts(facts, row_input, position)
+    facts = request_facts(entries)
     identity = _identity(model, chain, known)
     return Fixture(profile=TestProfileData(name=""), entries=entries, identity=identity, facts=facts,
                    chain_id=chain.id if chain else None, source_rows=sources, failing_tool=failing)
 
 
-def _collect_facts(facts: dict[str, Any], row_input: Any, position: int) -> None:
-    """Request details the caller asks for: non-identity scalar inputs of the calls after the first lookup."""
-    for key, value in _flat(row_input).items():
-        if is_identity_field(key) or isinstance(value, (dict, list, bool)) or value in (None, ""):
-            continue
-        if position == 0 and not _FUTURE_KEY.search(key):
-            continue  # the lookup's own filters are not something the caller asks for
-        facts[key] = value
+_PERSON_FIELDS = ("full_name", "first_name", "last_name", "date_of_birth", "phone", "email")
+_RANGE_KEY = re.compile(r"(_from|_to|_start|_end|^from$|^to$|range|limit|max|min)$", re.I)
+
+
+def request_facts(entries: list[MockToolEntry]) -> dict[str, Any]:
+    """What the caller asks for, in machine formats: the acting calls' own details (reason, type) and, for an id
+    they pass (a slot, an appointment), the details of that record from an earlier output (its start, provider)."""
+    facts: dict[str, Any] = {}
+    ranges: dict[str, Any] = {}
+    for position, entry in enumerate(entries):
+        if position == 0 and len(entries) > 1:
+            continue  # the first lookup's filters are not something the caller asks for
+        row_input = entry.new_entry.input if isinstance(entry.new_entry.input, dict) else {}
+        for key, value in row_input.items():
+            if isinstance(value, (dict, list, bool)) or value in (None, ""):
+                continue
+            if is_identity_field(key):
+                facts.update(_record_details(value, entries[:position]))
+            elif _RANGE_KEY.search(key):
+                ranges[key] = value
+            else:
+                facts[key] = value
+    if not any(_as_date(v) for v in facts.values()):
+        start = next((v for k, v in ranges.items() if _as_date(v) and not re.search(r"(_to|_end)$", k)), None)
+        if start is not None:
+            facts["date"] = start
+    return facts
+
+
+def _record_details(value: Any, earlier: list[MockToolEntry]) -> dict[str, Any]:
+    """Scalar, non-id details of the record (a dict in an earlier output) that holds `value`."""
+    target = normalise_value(value)
+    for entry in reversed(earlier):
+        for record in _dicts(entry.new_entry.output):
+            if any(canonical_field(k) in _PERSON_FIELDS for k in record):
+                continue  # the caller's own record: its details are identity, not something they ask for
+            if any(normalise_value(v) == target for v in record.values() if not isinstance(v, (dict, list))):
+                return {k: v for k, v in record.items() if not isinstance(v, (dict, list, bool)) and v is not None
+                        and not is_identity_field(k)}
+    return {}
+
+
+def _dicts(value: Any) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    if isinstance(value, dict):
+        out.append(value)
+        for inner in value.values():
+            out.extend(_dicts(inner))
+    elif isinstance(value, list):
+        for inner in value:
+            out.extend(_dicts(inner))
+    return out
 
 
 def _identity(model: AgentModel, chain: Chain | None, known: dict[str, Any]) -> dict[str, Any]:

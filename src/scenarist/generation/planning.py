@@ -155,8 +155,9 @@ def map_candidates(model: AgentModel, existing: list[ExistingScenario], needed: 
     taken = _existing_coverage(model, existing)
     intents = ordered_intents(model)
     happy = [_happy(model, intent) for intent in intents]
-    happy += [_Candidate("happy_path", None, "plain", tool_name=t.name, covers=(f"tool:{t.name}",))
-              for t in model.tools if not any(t.name in i.tools for i in model.intents) and t.rows]
+    if not intents:  # nothing understood as a workflow: the tools' capabilities are all a caller can come for
+        happy += [_Candidate("happy_path", None, "plain", tool_name=t.name, covers=(f"tool:{t.name}",))
+                  for t in model.tools if t.rows]
     probes = [_probe(model, policy) for policy in sorted(model.probe_policies(),
                                                           key=lambda p: _POLICY_ORDER.get(p.kind, 9))]
     failures = [_failure(model, mode) for mode in model.failure_modes]

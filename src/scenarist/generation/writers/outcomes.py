@@ -31,7 +31,7 @@ def policy_action(policy: PolicyModel) -> str | None:
     match = re.search(r"\b(?:never|do not|don't|must not|should not|cannot|can't|may not|no)\s+(.+)$", text, re.I)
     if not match:
         return None
-    action = re.split(r"[;,.]| unless | even | under any | before | until ", match.group(1))[0].strip()
+    action = re.split(r"[;,.(]| unless | even | under any | before | until ", match.group(1))[0].strip()
     action = re.sub(r"^(?:ever|again)\s+", "", action)
     return action if len(action.split()) >= 2 else None
 

@@ -148,7 +148,8 @@ def _opener(ctx: WritingContext, say: dict, rng: random.Random) -> str:
         return say["not_found_open"].format(org=ctx.org, goal=ctx.goal)
     if ctx.complication is not None and ctx.complication.key == "on_behalf":
         return say["on_behalf"].format(org=ctx.org, goal=ctx.goal)
-    return rng.choice(say["openers"]).format(noun=noun, org=ctx.org, goal=ctx.goal)
+    openers = say["openers"] if noun.lower() not in ("caller", "user", "llamante") else say["openers"][1:]
+    return rng.choice(openers).format(noun=noun, org=ctx.org, goal=ctx.goal)
 
 
 def _listed_as_second_person(item: str) -> str:
@@ -260,7 +261,10 @@ def probe_move(ctx: WritingContext, say: dict, rng: random.Random) -> str:
         situation = trigger or say["emergency_default"]
         return say["emergency"].format(situation=situation)
     action = policy_action(policy)
-    if policy.kind in (PolicyKind.PROHIBITION, PolicyKind.PRIVACY) and action:
+    offered = re.match(r"^(?:ask|request|collect|take|accept)s?\s+(?:the \w+ )?(?:for\s+)?(.+)$", action or "", re.I)
+    if policy.kind in (PolicyKind.PROHIBITION, PolicyKind.PRIVACY) and offered:
+        move = say["offer"].format(thing=truncate(caller_view(offered.group(1)), 120))
+    elif policy.kind in (PolicyKind.PROHIBITION, PolicyKind.PRIVACY) and action:
         move = say["ask_for"].format(action=truncate(caller_view(action), 140))
     elif trigger:
         move = say["situation"].format(situation=truncate(trigger, 160))
