@@ -242,6 +242,7 @@ def _from_chain(agent: AgentSpec, model: AgentModel, intent: IntentModel | None,
                    chain_id=chain.id if chain else None, source_rows=sources, failing_tool=failing)
 
 
+_RECORD_ID = re.compile(r"(^|_)(id|ref|reference|code)$", re.I)
 _PERSON_FIELDS = ("full_name", "first_name", "last_name", "date_of_birth", "phone", "email")
 _RANGE_KEY = re.compile(r"(_from|_to|_start|_end|^from$|^to$|range|limit|max|min)$", re.I)
 
@@ -258,8 +259,10 @@ def request_facts(entries: list[MockToolEntry]) -> dict[str, Any]:
         for key, value in row_input.items():
             if isinstance(value, (dict, list, bool)) or value in (None, ""):
                 continue
-            if is_identity_field(key):
+            if _RECORD_ID.search(key):
                 facts.update(_record_details(value, entries[:position]))
+            elif is_identity_field(key):
+                continue
             elif _RANGE_KEY.search(key):
                 ranges[key] = value
             else:

@@ -163,7 +163,11 @@ def map_candidates(model: AgentModel, existing: list[ExistingScenario], needed: 
     failures = [_failure(model, mode) for mode in model.failure_modes]
     second = _interleave(probes, failures)
     later = _branches(model, intents) + _edges(model, intents) + _variants(model, intents)
-    ordered = happy + second + later
+    ordered, seen = [], set()
+    for cand in happy + second + later:  # one slot per distinct candidate
+        if cand.key() not in seen:
+            seen.add(cand.key())
+            ordered.append(cand)
     # Path types the agent's existing scenarios already cover go last.
     out = [c for c in ordered if (c.category, c.intent_id) not in taken]
     out += [c for c in ordered if (c.category, c.intent_id) in taken]

@@ -173,7 +173,7 @@ def spoken_facts(ctx: WritingContext) -> list[str]:
         said = spoken(value, ctx.language)
         if len(said) > 60 or re.fullmatch(r"[A-Z]{1,4}-?\d{3,}", said):
             continue  # long free text or a record id is not something a caller asks for
-        out.append(said if _reads_alone(key) else f"{label(key)} {said}")
+        out.append(said if _reads_alone(key) else f"{say_label(key, ctx.language)}: {said}")
     if date_key:
         when = spoken(facts[date_key], ctx.language)
         if time_key and " at " not in when and " a las " not in when:
@@ -185,6 +185,11 @@ def spoken_facts(ctx: WritingContext) -> list[str]:
     return out[:4]
 
 
+def say_label(key: str, language: str) -> str:
+    """A field's label in the caller's language."""
+    return phrases(language)["label"](key)
+
+
 def _reads_alone(key: str) -> bool:
     """Whether a detail's value makes sense without its label ('a cleaning' vs 'party size 4')."""
     return bool(re.search(r"(type|reason|service|treatment|item|product|plan|category|issue|topic|kind|purpose)",
@@ -194,10 +199,10 @@ def _reads_alone(key: str) -> bool:
 def _details(ctx: WritingContext, say: dict, rng: random.Random) -> str:
     kind = ctx.intent.kind if ctx.intent else "general"
     reasons = say["reasons"].get(kind, say["reasons"]["general"])
-    sentence = say["because"].format(reason=rng.choice(reasons))
+    sentence = "" if ctx.model.speaks_first else say["because"].format(reason=rng.choice(reasons))
     facts = spoken_facts(ctx)
     if facts and ctx.slot.category != "not_found":
-        sentence += " " + say["details"].format(details=", ".join(facts))
+        sentence += " " + say["details"].format(details="; ".join(facts))
     return sentence
 
 
