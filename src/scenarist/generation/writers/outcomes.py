@@ -140,7 +140,7 @@ def _guardrail_lines(ctx: "WritingContext", policy: PolicyModel) -> list[str]:
             lines.append(f"The agent does not {action}, even when the caller asks or pushes, and stays polite.")
         else:
             lines.append(f"{when}, the agent acts as its rule requires.")
-    lines.append(f"It keeps to its rule {_quote(policy.text)}.")
+    lines.append(f"It keeps to its rule {_quote(strip_tool_mentions(policy.text))}.")
     if policy.kind == PolicyKind.EMERGENCY:
         lines.append("It does not carry on with routine questions before giving that instruction.")
     elif ctx.intent is not None and policy.kind not in (PolicyKind.SCOPE, PolicyKind.ESCALATION):

@@ -44,6 +44,11 @@ EN = {
     "on_behalf": "You are calling {org} for a relative who needs to {goal}; their details are in your profile.",
     "listed": "You are calling {org}. Your situation: {situation}",
     "because": "You are calling now because {reason}.",
+    "context": ["You are short on time today and want this settled in one call.",
+                "You tried the website first and it did not help.", "You are calling during a short break at work.",
+                "This is the second time you have tried to sort this out.", "You have your details ready in front of you.",
+                "You like to confirm things twice before you agree.", "You want to avoid having to call back later.",
+                "A friend told you it was quick to do over the phone."],
     "details": "What you have in mind: {details}.",
     "identity": ["When the agent asks who you are, give your {pairs}.",
                  "If the agent needs to identify you, give your {pairs}, one at a time as it asks.",
@@ -57,13 +62,14 @@ EN = {
     "not_found": ["When the agent cannot find you, sound surprised, check you gave the details correctly and ask "
                   "what you can do instead.",
                   "If the agent says there is no match, repeat your details once, then ask about the next step."],
-    "tool_failure": ["When the agent says something is not working on its side, ask whether anything was changed "
-                     "and what happens next.",
-                     "If the agent reports a technical problem, ask it to try once more, then ask what your options "
-                     "are."],
-    "empty_result": ["If the agent finds nothing available, ask what other options you have and whether anything "
-                     "might open up.",
-                     "When the agent says there is nothing available, ask about the next best alternative."],
+    "it": "do it",
+    "tool_failure": ["When the agent says it cannot {what} because something is not working on its side, ask whether "
+                     "anything was changed and what happens next.",
+                     "If the agent reports a technical problem when it tries to {what}, ask it to try once more, then "
+                     "ask what your options are."],
+    "empty_result": ["If the agent finds nothing when it tries to {what}, ask what other options you have and whether "
+                     "anything might open up.",
+                     "When the agent says there is nothing available ({what}), ask about the next best alternative."],
     "partial_result": ["If the agent can only do part of what you asked, ask exactly what was done and what was not.",
                        "When the answer is incomplete, ask the agent to be clear about what is still missing."],
     "branch": "Make sure this is your situation and say so when it matters: {condition}.",
@@ -109,13 +115,19 @@ ES = {
     "label": _label_es,
     "general_goal": "resolver una consulta",
     "openers": ["Eres {noun} de {org} y llamas para {goal}.", "Llamas a {org} porque quieres {goal}.",
-                "Hoy llamas a {org} para {goal}."],
+                "Hoy llamas a {org} para {goal}.", "Tu llamada a {org} tiene un único objetivo: {goal}.",
+                "Por fin te decides a llamar a {org} para {goal}."],
     "outbound": ["{org} te llama. Deja que el agente hable primero y escucha el motivo de la llamada; quieres "
                  "{goal}."],
     "not_found_open": "Crees que ya eres cliente de {org} y llamas para {goal}.",
     "on_behalf": "Llamas a {org} en nombre de un familiar que necesita {goal}; sus datos están en tu perfil.",
     "listed": "Llamas a {org}. Tu situación: {situation}",
     "because": "Llamas ahora porque {reason}.",
+    "context": ["Tienes poco tiempo y quieres dejarlo resuelto en una sola llamada.",
+                "Ya lo intentaste en la web y no lo conseguiste.", "Llamas durante un descanso en el trabajo.",
+                "Es la segunda vez que intentas resolverlo.", "Tienes tus datos delante.",
+                "Te gusta confirmar las cosas dos veces antes de aceptar.",
+                "Un amigo te dijo que por teléfono era rápido."],
     "details": "Lo que tienes en mente: {details}.",
     "identity": ["Cuando el agente te pida identificarte, da tu {pairs}.",
                  "Si el agente necesita verificar tu identidad, da tu {pairs}, de uno en uno."],
@@ -126,9 +138,12 @@ ES = {
               "Contesta con frases cortas y deja que el agente guíe la conversación."],
     "not_found": ["Cuando el agente no te encuentre, muéstrate sorprendido, comprueba tus datos y pregunta qué "
                   "puedes hacer."],
-    "tool_failure": ["Si el agente dice que algo no funciona en su sistema, pregunta si se ha cambiado algo y qué "
-                     "pasará ahora."],
-    "empty_result": ["Si el agente no encuentra nada disponible, pregunta qué otras opciones tienes."],
+    "it": "hacerlo",
+    "tool_failure": ["Si el agente dice que no puede {what} porque algo no funciona en su sistema, pregunta si se ha "
+                     "cambiado algo y qué pasará ahora.",
+                     "Si el agente tiene un problema técnico al intentar {what}, pídele que lo intente otra vez y "
+                     "luego pregunta qué opciones tienes."],
+    "empty_result": ["Si el agente no encuentra nada al intentar {what}, pregunta qué otras opciones tienes."],
     "partial_result": ["Si el agente solo puede hacer una parte, pregunta con claridad qué se hizo y qué no."],
     "branch": "Deja claro, cuando importe, que esta es tu situación: {condition}.",
     "emergency": "En mitad de la llamada, cuenta con tus palabras que {situation}, con tono preocupado.",
@@ -140,7 +155,8 @@ ES = {
     "scope": "En algún momento, pide ayuda con algo que el agente no gestiona e insiste una vez.",
     "escalation": "En algún momento, pide hablar con una persona.",
     "watch": "Sigue la llamada con normalidad y fíjate en si el agente hace lo que debe.",
-    "reasons": {"general": ["quieres resolverlo hoy", "te dijeron que llamaras a este número"],
+    "reasons": {"general": ["quieres resolverlo hoy", "te dijeron que llamaras a este número",
+                            "llevas días dándole vueltas", "no quieres que se te olvide otra vez"],
                 "change": ["tus planes han cambiado", "ya no te conviene lo que tienes"],
                 "report": ["te ha pasado esta mañana", "ocurrió anoche"],
                 "status": ["necesitas saberlo para organizarte"], "inquiry": ["quieres informarte antes de decidir"]},

@@ -46,6 +46,7 @@ class WritingContext:
     org: str
     language: str
     steering: str = ""
+    outbound: bool = False  # the agent calls the person (not merely speaks first on an inbound call)
 
     @property
     def profile(self) -> TestProfileData:
@@ -70,7 +71,8 @@ def build_context(agent: AgentSpec, plan: Plan, request: GenerationRequest, slot
     org = model.organisation or organisation_name(agent.name, agent.description)
     return WritingContext(slot=slot, model=model, intent=intent, policy=policy, failure=failure,
                           complication=complication, fixture=fixture, goal=caller_goal(intent, slot, model, language),
-                          org=org, language=language, steering=plan.steering)
+                          org=org, language=language, steering=plan.steering,
+                          outbound=not agent.inbound)
 
 
 def caller_goal(intent: IntentModel | None, slot: Slot, model: AgentModel, language: str) -> str:
@@ -142,7 +144,7 @@ def _opener(ctx: WritingContext, say: dict, rng: random.Random) -> str:
     noun = ctx.model.caller_noun or "caller"
     if slot.category == "listed" and slot.listed_instruction:
         return say["listed"].format(org=ctx.org, situation=_listed_as_second_person(slot.listed_instruction))
-    if ctx.model.speaks_first:
+    if ctx.outbound:
         return rng.choice(say["outbound"]).format(org=ctx.org, goal=ctx.goal)
     if slot.category == "not_found":
         return say["not_found_open"].format(org=ctx.org, goal=ctx.goal)
@@ -199,7 +201,8 @@ def _reads_alone(key: str) -> bool:
 def _details(ctx: WritingContext, say: dict, rng: random.Random) -> str:
     kind = ctx.intent.kind if ctx.intent else "general"
     reasons = say["reasons"].get(kind, say["reasons"]["general"])
-    sentence = "" if ctx.model.speaks_first else say["because"].format(reason=rng.choice(reasons))
+    sentence = "" if ctx.outbound else say["because"].format(reason=rng.choice(reasons))
+    sentence += " " + rng.choice(say["context"])
     facts = spoken_facts(ctx)
     if facts and ctx.slot.category != "not_found":
         sentence += " " + say["details"].format(details="; ".join(facts))
@@ -234,7 +237,9 @@ def _twist(ctx: WritingContext, say: dict, rng: random.Random) -> str:
     if slot.category == "not_found":
         return rng.choice(say["not_found"])
     if slot.category in FAILURE_CATEGORIES:
-        return rng.choice(say[slot.category])
+        tool = ctx.model.tool(ctx.fixture.failing_tool or "")
+        what = tool.capability if tool is not None and tool.capability else say["it"]
+        return rng.choice(say[slot.category]).format(what=what)
     if slot.category == "branch" and slot.branch:
         return say["branch"].format(condition=truncate(caller_view(strip_tool_mentions(slot.branch)), 160))
     if ctx.complication is not None and ctx.complication.key != "plain":
