@@ -54,6 +54,9 @@ def build_fixture(agent: AgentSpec, model: AgentModel, slot: Slot, rng: random.R
     else:
         fixture = _from_chain(agent, model, intent, mode, slot, rng)
     fixture.today = today
+    ids = {t.name: t.id for t in agent.tools}
+    for entry in fixture.entries:
+        entry.tool_id = ids.get(entry.tool_name)
     testing = dict(fixture.identity)
     if not any(canonical_field(k) in ("full_name", "first_name") for k in testing):
         testing["name"] = person_name(rng, model.language)
