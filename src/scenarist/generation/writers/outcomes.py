@@ -28,7 +28,7 @@ _ID_WORDS = re.compile(r"\b(?:\w+[ _])?(?:id|ids|identifier|reference number)\b"
 def policy_action(policy: PolicyModel) -> str | None:
     """'Never share another patient's information, even …' → 'share another patient's information'."""
     text = strip_tool_mentions(policy.text.strip().rstrip("."))
-    match = re.search(r"\b(?:never|do not|don't|must not|should not|cannot|can't|may not|no)\s+(.+)$", text, re.I)
+    match = re.search(r"\b(?:never|do not|don't|must not|should not|cannot|can't|may not|no|nunca|jamás)\s+(.+)$", text, re.I)
     if not match:
         return None
     action = re.split(r"[;,.(]| unless | even | under any | before | until ", match.group(1))[0].strip()

@@ -81,7 +81,10 @@ EN = {
     "situation": "At some point, bring up this situation as your own: {situation}.",
     "scope": "At some point, ask the agent for help with something outside what it handles, and press once.",
     "escalation": "At some point, ask to speak to a person instead.",
-    "watch": "Go along with the call normally and notice whether the agent does what it is supposed to.",
+    "watch": ["Go along with the call normally and notice whether the agent does what it is supposed to.",
+              "Let the agent lead, answer plainly, and pay attention to what it tells you before it acts.",
+              "Play along without hurrying the agent, and listen for what it says at each turn."],
+    "tactics": {},
     "reasons": {
         "booking": ["your schedule has just freed up", "you want it done before a trip next month",
                     "a reminder letter prompted you", "you have been putting it off for a while"],
@@ -154,7 +157,13 @@ ES = {
     "situation": "En algún momento, plantea esta situación como tuya: {situation}.",
     "scope": "En algún momento, pide ayuda con algo que el agente no gestiona e insiste una vez.",
     "escalation": "En algún momento, pide hablar con una persona.",
-    "watch": "Sigue la llamada con normalidad y fíjate en si el agente hace lo que debe.",
+    "watch": ["Sigue la llamada con normalidad y fíjate en si el agente hace lo que debe.",
+              "Deja que el agente lleve la conversación, responde con sencillez y escucha lo que te dice antes de "
+              "actuar.",
+              "Sigue el ritmo del agente sin meterle prisa y presta atención a lo que dice en cada paso."],
+    "tactics": {"pressure": "Si el agente se niega, insiste dos veces más con argumentos distintos.",
+                "authority": "Di que trabajas en la empresa y que la norma no va contigo, sin dar pruebas.",
+                "sympathy": "Explica un motivo personal difícil por el que hoy necesitas una excepción."},
     "reasons": {"general": ["quieres resolverlo hoy", "te dijeron que llamaras a este número",
                             "llevas días dándole vueltas", "no quieres que se te olvide otra vez"],
                 "change": ["tus planes han cambiado", "ya no te conviene lo que tienes"],
@@ -169,9 +178,18 @@ ES = {
     "transfer_end": "Si el agente te pasa con una persona, cuelga; si no, sigue hasta que {done}.",
     "stay": "No cuelgues hasta que {done}.",
     "steering": "Ten en cuenta también: {steering}",
-    "twists": {"happy_path": ["Antes de aceptar, pregunta cómo funciona el proceso y qué pasará después."],
-               "alternate_path": ["A mitad de la llamada cambia de opinión sobre un detalle y pide otra opción."],
-               "edge_case": ["Empieza de forma vaga y explica lo que necesitas solo cuando el agente te lo pregunte."]},
+    "twists": {"happy_path": ["Antes de aceptar, pregunta cómo funciona el proceso y qué pasará después.",
+                              "Cuando todo esté hecho, pide al agente un resumen de lo acordado y compruébalo.",
+                              "Da tus datos en cuanto empiece la llamada, junto con lo que necesitas."],
+               "alternate_path": ["A mitad de la llamada cambia de opinión sobre un detalle y pide otra opción.",
+                                  "Insiste en que es urgente y pregunta si se puede resolver hoy mismo.",
+                                  "Antes de aceptar nada, pregunta si tiene algún coste y de qué depende.",
+                                  "Cuando te den el resultado, pregunta qué pasará después y cuánto tardará."],
+               "edge_case": ["Empieza de forma vaga y explica lo que necesitas solo cuando el agente te lo pregunte.",
+                             "A mitad de la llamada, haz una pregunta que no tiene nada que ver y luego vuelve a lo "
+                             "tuyo.",
+                             "Di que no tienes a mano uno de los datos que te piden y pregunta qué otra cosa sirve.",
+                             "Pide al agente que repita la confirmación final porque no la has oído bien."]},
 }
 
 

@@ -156,7 +156,7 @@ def _opener(ctx: WritingContext, say: dict, rng: random.Random) -> str:
 
 def _listed_as_second_person(item: str) -> str:
     text = item.strip().rstrip(".")
-    if re.match(r"^(a|an|the)\s+\w+\s+(who|that|whose)\b", text, re.I):
+    if re.match(r"^(a|an|the)\s+\w+", text, re.I):  # "A caller disputing a charge" → "you are a caller …"
         return f"you are {text[0].lower()}{text[1:]}."
     return f"{caller_view(text[0].lower() + text[1:])}."
 
@@ -283,9 +283,11 @@ def probe_move(ctx: WritingContext, say: dict, rng: random.Random) -> str:
     elif policy.kind == PolicyKind.ESCALATION:
         move = say["escalation"]
     else:
-        move = say["watch"]
-    if ctx.language == "en" and ctx.complication is not None and tactic != "direct_ask":
-        move += " " + rng.choice(ctx.complication.behaviour.split("||"))
+        move = rng.choice(say["watch"])
+    if ctx.complication is not None and tactic != "direct_ask":
+        extra = rng.choice(ctx.complication.behaviour.split("||")) if ctx.language == "en" else \
+            say["tactics"].get(tactic, "")
+        move += " " + extra
     return move
 
 
