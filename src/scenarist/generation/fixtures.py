@@ -240,7 +240,7 @@ def _from_chain(agent: AgentSpec, model: AgentModel, intent: IntentModel | None,
         for key, value in {**_flat(row_input), **_flat(row.output)}.items():
             known.setdefault(key, value)
     facts = request_facts(entries)
-    identity = _identity(model, chain, known)
+    identity = _identity(model, chain, known, entries)
     return Fixture(profile=TestProfileData(name=""), entries=entries, identity=identity, facts=facts,
                    chain_id=chain.id if chain else None, source_rows=sources, failing_tool=failing)
 
@@ -302,18 +302,30 @@ def _dicts(value: Any) -> list[dict[str, Any]]:
     return out
 
 
-def _identity(model: AgentModel, chain: Chain | None, known: dict[str, Any]) -> dict[str, Any]:
-    """The caller's identity: the verification fields (canonical names) and the person's name, from the chain."""
+def _identity(model: AgentModel, chain: Chain | None, known: dict[str, Any],
+              entries: list[MockToolEntry]) -> dict[str, Any]:
+    """The caller's identity: the verification fields (canonical names) and the person's name. Values the
+    expected tool calls carry come first (the lookup finds exactly this person); the chain's identity fills the
+    rest unless the verifying tool is called, whose rows then decide alone."""
+    in_calls: dict[str, Any] = {}
+    for entry in entries:
+        for part in (entry.new_entry.input, entry.new_entry.output):
+            for key, value in flatten_values(part):
+                if isinstance(value, (str, int)) and not isinstance(value, bool):
+                    in_calls.setdefault(canonical_field(leaf_key(key)), value)
+    verifier_called = model.verification.tool is not None and any(
+        e.tool_name == model.verification.tool for e in entries)
     source = dict(chain.identity) if chain is not None else {}
     out: dict[str, Any] = {}
-    wanted = list(model.verification.fields) + ["full_name", "first_name", "last_name"]
-    for name in wanted:
+    for name in list(model.verification.fields) + ["full_name", "first_name", "last_name"]:
         if name in out:
             continue
-        value = source.get(name)
-        if value is None:
-            value = next((v for k, v in known.items() if canonical_field(k) == name and isinstance(v, (str, int))),
-                         None)
+        value = in_calls.get(name)
+        if value is None and not (verifier_called and name in model.verification.fields):
+            value = source.get(name)
+            if value is None:
+                value = next((v for k, v in known.items() if canonical_field(k) == name
+                              and isinstance(v, (str, int))), None)
         if value is not None:
             out[name] = value
     return out

@@ -62,7 +62,7 @@ class ScenarioGenerator:
         if cached_model is not None:
             model = cached_model
         elif self.llm is not None:
-            model, usage = await llm_agent_model(agent, self.llm)
+            model, usage = await llm_agent_model(agent, self.llm, seed=self.seed)
         else:
             model = build_agent_model(agent)
         return self._allocate(agent, model, request), usage

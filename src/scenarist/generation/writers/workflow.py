@@ -163,7 +163,10 @@ def _listed_as_second_person(item: str) -> str:
 
 def spoken_facts(ctx: WritingContext) -> list[str]:
     """The request details as the caller says them ('a cleaning', 'Thursday July sixteenth at nine AM')."""
-    facts = ctx.fixture.facts
+    identity = [str(v).lower() for v in ctx.profile.testing_agent_variables.values()
+                if canonical_field_of_identity(v, ctx) and len(str(v)) >= 3]
+    # A detail holding an identity value is said through the profile reference, never restated.
+    facts = {k: v for k, v in ctx.fixture.facts.items() if not any(i in str(v).lower() for i in identity)}
     out: list[str] = []
     date_key = next((k for k, v in facts.items() if re.search(r"date|day|start|slot|when", k, re.I)
                      and isinstance(v, str) and re.match(r"\d{4}-\d{2}-\d{2}", v)), None)
@@ -190,6 +193,13 @@ def spoken_facts(ctx: WritingContext) -> list[str]:
 def say_label(key: str, language: str) -> str:
     """A field's label in the caller's language."""
     return phrases(language)["label"](key)
+
+
+def canonical_field_of_identity(value: Any, ctx: WritingContext) -> bool:
+    """Whether a profile value is one the caller identifies with (said only through its profile reference)."""
+    return any(v == value and (canonical_field(k) in ctx.model.verification.fields
+                               or canonical_field(k) in ("full_name", "first_name", "last_name"))
+               for k, v in ctx.profile.testing_agent_variables.items())
 
 
 def _reads_alone(key: str) -> bool:
