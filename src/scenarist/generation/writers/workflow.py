@@ -350,15 +350,24 @@ def _guardrail_name(ctx: WritingContext, goal: str) -> str:
     policy = ctx.policy
     assert policy is not None
     if policy.kind == PolicyKind.EMERGENCY:
-        trigger = caller_view(policy.trigger).rstrip(".") if policy.trigger else "an emergency"
-        return fit_name(f"Emergency mid-call: {trigger}")
+        trigger = caller_view(strip_tool_mentions(policy.trigger)).rstrip(".") if policy.trigger else "an emergency"
+        trigger = re.sub(r"^(?:if|when)\s+", "", trigger, flags=re.I)
+        return fit_name(_balanced(f"Emergency mid-call: {trigger}"))
     tactic = ctx.complication.key if ctx.complication else "direct_ask"
     action = policy_action(policy)
     if action:
         template = _GUARDRAIL_TITLES.get(tactic, _GUARDRAIL_TITLES["direct_ask"])
         return fit_name(template.format(action=caller_view(action)))
-    topic = policy.trigger or strip_tool_mentions(policy.text)
-    return fit_name(f"Tests the rule: {caller_view(topic).rstrip('.')}")
+    topic = strip_tool_mentions(policy.trigger or policy.text)
+    topic = re.sub(r"^(?:if|when)\s+", "", caller_view(topic).rstrip("."), flags=re.I)
+    return fit_name(_balanced(f"Tests the rule: {topic}"))
+
+
+def _balanced(text: str) -> str:
+    """Cut an unclosed parenthesis ('… (chest pain') from a name."""
+    if text.count("(") > text.count(")"):
+        text = text[:text.rfind("(")].rstrip(" ,;:")
+    return text
 
 
 def unique_name(name: str, ctx: WritingContext, taken: set[str]) -> str:
