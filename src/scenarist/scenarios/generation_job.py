@@ -8,8 +8,10 @@ import logging
 import uuid
 from typing import Any
 
-from scenarist.generation.analysis import version_hash
+from pydantic import ValidationError
+
 from scenarist.generation.naming import unique_name
+from scenarist.generation.understanding import agent_model_version_hash
 from scenarist.generation.pipeline import ScenarioGenerator
 from scenarist.generation.types import GeneratedScenario, Plan
 from scenarist.jobs import leases
@@ -104,11 +106,14 @@ def _readable(exc: BaseException) -> str:
 
 
 async def _plan(ctx: JobContext, generator: ScenarioGenerator, inputs: GenerationInputs) -> Plan:
-    """The persisted plan of an earlier attempt, or a new one (analysis from the cache when the agent is unchanged)."""
+    """The persisted plan of an earlier attempt, or a new one (agent model from the cache when the agent is unchanged)."""
     if ctx.result.get("plan"):
-        return Plan.model_validate(ctx.result["plan"])
+        try:
+            return Plan.model_validate(ctx.result["plan"])
+        except ValidationError:
+            pass  # a plan persisted by an older version (before the agent model): plan again
     try:
-        if ctx.llm is None:  # the offline analysis is local and cheap: nothing to share
+        if ctx.llm is None:  # the offline agent model is local and cheap: nothing to share
             plan = await _plan_and_cache(ctx, generator, inputs)
         else:
             plan = await _plan_single_flight(ctx, generator, inputs)
@@ -119,12 +124,12 @@ async def _plan(ctx: JobContext, generator: ScenarioGenerator, inputs: Generatio
 
 
 async def _plan_and_cache(ctx: JobContext, generator: ScenarioGenerator, inputs: GenerationInputs) -> Plan:
-    """Plan with the cached analysis of this agent version, analysing (and caching) it when there is none."""
+    """Plan with the cached agent model of this agent version, building (and caching) it when there is none."""
     cached = await ctx.db(analysis_cache.get, inputs.agent_spec, generator.engine_name)
-    plan, _usage = await generator.plan(inputs.agent_spec, inputs.request, cached_analysis=cached)
+    plan, _usage = await generator.plan(inputs.agent_spec, inputs.request, cached_model=cached)
     # _usage is already in ctx.meter: the per-job LLM view records every call
     if cached is None:
-        await ctx.db(analysis_cache.put, inputs.agent_spec, generator.engine_name, plan.analysis)
+        await ctx.db(analysis_cache.put, inputs.agent_spec, generator.engine_name, plan.model)
     return plan
 
 
@@ -134,12 +139,12 @@ async def _plan_single_flight(ctx: JobContext, generator: ScenarioGenerator, inp
     The job holding the lease analyses and fills the cache; the others wait for the cache (or for the lease,
     should the holder fail or die — its lease then expires) instead of paying for the same analysis.
     """
-    name = f"analysis:{generator.engine_name}:{version_hash(inputs.agent_spec)}"
+    name = f"analysis:{generator.engine_name}:{agent_model_version_hash(inputs.agent_spec)}"
     holder = f"job:{ctx.job_id}:{ctx.attempt}:{uuid.uuid4().hex[:8]}"
     while True:
         cached = await ctx.db(analysis_cache.get, inputs.agent_spec, generator.engine_name)
         if cached is not None:
-            plan, _usage = await generator.plan(inputs.agent_spec, inputs.request, cached_analysis=cached)
+            plan, _usage = await generator.plan(inputs.agent_spec, inputs.request, cached_model=cached)
             return plan
         if await ctx.db(leases.acquire, name, holder, ANALYSIS_LEASE_TTL_S):
             renew = asyncio.ensure_future(_renew(ctx, name, holder))
