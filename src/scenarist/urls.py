@@ -1,4 +1,4 @@
-"""URL map: Cekura-compatible API under /test_framework/v1/ and /user/v1/, OpenAPI, docs, admin."""
+"""URL map: Cekura-compatible API under /test_framework/v1/ and /user/v1/, OpenAPI, docs, admin, the workspace at /."""
 
 from django.contrib import admin
 from django.urls import include, path
@@ -28,6 +28,9 @@ from scenarist.jobs.handlers import test_jobs_enabled  # noqa: E402
 
 if test_jobs_enabled():
     urlpatterns.append(path("test_framework/v1/", include("scenarist.jobs.test_urls")))
+
+# The web workspace last, so it never shadows an API path.
+urlpatterns.append(path("", include("scenarist.pages.urls")))
 
 handler400 = "scenarist.common.errors.json_bad_request"
 handler404 = "scenarist.common.errors.json_not_found"
