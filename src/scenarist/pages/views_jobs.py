@@ -87,13 +87,23 @@ def _job_context(job: Job) -> dict:
         "job": job, "terminal": job.status in TERMINAL_STATUSES, "done": done,
         "percent": int(100 * done / total) if total else (100 if job.status in TERMINAL_STATUSES else 0),
         "usage": job.usage or {}, "errors": sorted(job.errors or [], key=lambda e: e.get("index", 0)),
-        "coverage": result.get("coverage") or {}, "diversity": result.get("diversity") or {},
+        "coverage": _coverage_lines(result.get("coverage") or {}),
+        "diversity": {k: v for k, v in (result.get("diversity") or {}).items() if not isinstance(v, (list, dict))},
     }
     if job.kind == JobKind.GENERATE_SCENARIOS:
         context["scenarios"] = Scenario.objects.filter(job=job).order_by("job_index").only(
             "id", "name", "scenario_type", "tags", "job_index")
         context["agent"] = Agent.objects.filter(pk=(job.payload or {}).get("agent_id"), project=job.project).first()
     return context
+
+
+def _coverage_lines(coverage: dict) -> list[tuple[str, str]]:
+    """`(family, "covered / total")` of a job's coverage report."""
+    lines = []
+    for family, report in coverage.items():
+        if isinstance(report, dict) and "total" in report:
+            lines.append((family.replace("_", " "), f"{report.get('covered', 0)} / {report['total']}"))
+    return lines
 
 
 @workspace_view
