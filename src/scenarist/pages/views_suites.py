@@ -65,7 +65,9 @@ def suites(request, bulk_errors=None, status=200):
     rows = list(_filtered(request)[:1000])
     groups = [(folder or "", list(items)) for folder, items in groupby(rows, key=lambda s: s.folder_path or "")]
     context = {"groups": groups, "count": len(rows), "f": {k: request.GET.get(k, "") for k in FILTERS},
-               "nav": "suites", "bulk_errors": bulk_errors or {}, "bulk": request.POST, **_choices(request.project)}
+               "nav": "suites", "bulk_errors": bulk_errors or {}, "bulk": request.POST,
+               "back": _back(request) if request.method == "POST" else request.get_full_path(),
+               **_choices(request.project)}
     return render(request, "pages/suites.html", context, status=status)
 
 
@@ -104,7 +106,13 @@ def bulk(request):
         errors["action"] = ["Choose delete, move, tag or export."]
     if errors:
         return suites.__wrapped__(request, bulk_errors=errors, status=400)
-    return redirect(request.POST.get("back") if str(request.POST.get("back", "")).startswith("/suites/") else "/suites/")
+    return redirect(_back(request))
+
+
+def _back(request) -> str:
+    """The filtered suites page a bulk form came from (only ever a /suites/ listing)."""
+    back = str(request.POST.get("back", ""))
+    return back if back == "/suites/" or back.startswith("/suites/?") else "/suites/"
 
 
 def _move(project, selected, path: str) -> dict:
@@ -156,7 +164,10 @@ def scenario_page(request, scenario_id: int):
     return render(request, "pages/scenario.html", {
         "s": scenario, "nav": "suites", "metrics": scenario.metrics.order_by("id"),
         "profile": _pretty(scenario.test_profile.information) if scenario.test_profile else "",
-        "tool_calls": [_pretty(e) for e in scenario.generated_mock_tool_entries or []],
+        "tool_calls": [{"tool": e.get("tool_name") or e.get("tool_id"),
+                        "input": json.dumps((e.get("new_entry") or {}).get("input"), ensure_ascii=False),
+                        "output": json.dumps((e.get("new_entry") or {}).get("output"), ensure_ascii=False)}
+                       for e in scenario.generated_mock_tool_entries or [] if isinstance(e, dict)],
         "provenance": _pretty(scenario.provenance or {}), "kb_sources": scenario.knowledge_base_sources or [],
     })
 
