@@ -15,11 +15,11 @@ def test_create_agent_and_tool_upload_kb_and_see_what_was_understood(page, works
     page.click("text=New agent")
     page.fill("#description", PROMPT)
     page.click("button:has-text('Create agent')")
-    assert "required" in page.locator("#agent_name ~ .errors").inner_text()  # next to the field, status 400
+    assert "required" in page.locator("#agent_name + .errors").inner_text()  # next to the field, status 400
     page.fill("#agent_name", "Clinic receptionist")
     page.fill("#contact_number", "12345")
     page.click("button:has-text('Create agent')")
-    assert "must start with '+'" in page.locator("#contact_number ~ .errors").inner_text()
+    assert "must start with '+'" in page.locator("#contact_number + .errors").inner_text()
     page.fill("#contact_number", "+14155550100")
     page.click("button:has-text('Create agent')")
     page.wait_for_url("**/agents/*/")
@@ -31,7 +31,7 @@ def test_create_agent_and_tool_upload_kb_and_see_what_was_understood(page, works
     page.fill("#tool_description", "Find a patient by phone")
     page.fill("#tool_information", "[{not json")
     page.click("button:has-text('Add tool')")
-    assert "Not valid JSON" in page.locator("#tool_information ~ .errors").inner_text()
+    assert "Not valid JSON" in page.locator("#tool_information + .errors").inner_text()
     rows = [{"input": {"phone": "+447700900123"},
              "output": {"patient_id": "P-1", "full_name": "Ann Lee", "date_of_birth": "1980-02-01"}},
             {"input": {"phone": "+447700900999"}, "output": {"found": False}}]
@@ -42,12 +42,12 @@ def test_create_agent_and_tool_upload_kb_and_see_what_was_understood(page, works
 
     page.set_input_files("#kb_files", [])
     page.click("button:has-text('Upload')")
-    assert "Choose at least one file" in page.locator("#kb_files ~ .errors").inner_text()
+    assert "Choose at least one file" in page.locator("#kb_files + .errors").inner_text()
     bad = tmp_path / "notes.exe"
     bad.write_bytes(b"MZ\x00\x01")
     page.set_input_files("#kb_files", str(bad))
     page.click("button:has-text('Upload')")
-    assert "notes.exe" in page.locator("#kb_files ~ .errors").inner_text()
+    assert "notes.exe" in page.locator("#kb_files + .errors").inner_text()
     faq = tmp_path / "faq.md"
     faq.write_text("# Opening hours\nWe are open Monday to Friday, 8am to 6pm.\n\n# Parking\nFree parking behind the clinic.\n")
     page.set_input_files("#kb_files", str(faq))

@@ -12,14 +12,14 @@ def test_generate_form_then_watch_a_ten_scenario_job_to_the_end(page, workspace)
     page.select_option("#scenario_type", "red_teaming_voice")
     page.fill("#folder_path", "bad..path")
     page.click("button:has-text('Start generating')")
-    assert "greater than or equal to 1" in page.locator("#num_scenarios ~ .errors").inner_text()
-    assert page.locator("#folder_path ~ .errors").is_visible()
+    assert "greater than or equal to 1" in page.locator("#num_scenarios + .errors").inner_text()
+    assert page.locator("#folder_path + .errors").is_visible()
     shot(page, "generate-errors")
 
     page.fill("#num_scenarios", "10")
     page.fill("#folder_path", "")
     page.click("button:has-text('Start generating')")  # red teaming without an attack type
-    assert "required when scenario_type" in page.locator("#attack_type ~ .errors").inner_text()
+    assert "required when scenario_type" in page.locator("#attack_type + .errors").inner_text()
 
     page.select_option("#scenario_type", "workflow")
     page.fill("#tags", "nightly, smoke")

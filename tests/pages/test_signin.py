@@ -32,7 +32,7 @@ def test_wrong_key_is_answered_next_to_the_field(page, workspace):
     page.goto("/signin/")
     page.fill("#api_key", "sk_scn_not-a-key")
     page.click("button[type=submit]")
-    assert "unknown or revoked" in page.locator("#api_key ~ .errors").inner_text()
+    assert "unknown or revoked" in page.locator("#api_key + .errors").inner_text()
     sign_in(page, workspace)
     assert page.url.endswith("/agents/")
 

@@ -37,7 +37,7 @@ def test_open_edit_save_then_bulk_move_tag_export_and_delete(page, workspace):
     page.click("text=Edit")
     page.fill("#folder_path", "No.Such.Folder")
     page.click("button:has-text('Save')")
-    assert "does not exist" in page.locator("#folder_path ~ .errors").inner_text()
+    assert "does not exist" in page.locator("#folder_path + .errors").inner_text()
     page.fill("#folder_path", "")
     page.fill("#instructions", "Call to move the cleaning to Friday; give your date of birth when asked.")
     page.fill("#tags", "regression, edited")
