@@ -7,17 +7,70 @@ import os
 import sys
 
 
-def _django_setup() -> None:
-    """Configure Django from scenarist.settings."""
+EXIT_SETUP = 2  # the database or the port is not usable: one line on stderr, this exit code
+
+
+class SetupError(Exception):
+    """The environment is not ready for this command (missing/unmigrated database, busy port)."""
+
+
+def _django_setup(check_schema: bool = True) -> None:
+    """Configure Django from scenarist.settings; unless told otherwise, require a migrated database."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "scenarist.settings")
     import django
 
     django.setup()
+    if check_schema:
+        _require_migrated_database()
+
+
+def _database_label() -> str:
+    """Where the database is, for messages (never the password)."""
+    from django.db import connection
+
+    sd = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return str(sd["NAME"])
+    return f"{connection.vendor} database {sd.get('NAME')!r} on {sd.get('HOST') or 'localhost'}:{sd.get('PORT') or ''}"
+
+
+def _require_migrated_database() -> None:
+    """SetupError unless the database exists and has every migration applied (checked before anything writes)."""
+    from pathlib import Path
+
+    from django.db import DatabaseError, connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    where = _database_label()
+    if connection.vendor == "sqlite" and not Path(connection.settings_dict["NAME"]).exists():
+        raise SetupError(f"no database at {where}: run this from the folder that holds ./data, set "
+                         "SCENARIST_DATA_DIR or SCENARIST_DATABASE_URL, or create it with `.venv/bin/scenarist migrate`")
+    try:
+        executor = MigrationExecutor(connection)
+        pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    except DatabaseError as exc:
+        raise SetupError(f"cannot use the database at {where}: {str(exc).strip().splitlines()[0]}") from None
+    if pending:
+        raise SetupError(f"the database at {where} is not migrated ({len(pending)} migration(s) pending): "
+                         "run `.venv/bin/scenarist migrate` first")
+
+
+def _require_free_port(host: str, port: int) -> None:
+    """SetupError when something already listens on host:port (checked before a key is issued or a child starts)."""
+    import socket
+
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            raise SetupError(f"{host}:{port} is already in use (another `make run` or server?): stop it, or pick "
+                             f"another port, e.g. `PORT={port + 1} make run` or `--port {port + 1}`") from None
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
     """Apply database migrations."""
-    _django_setup()
+    _django_setup(check_schema=False)
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=args.verbosity)
@@ -56,7 +109,7 @@ def cmd_key_create(args: argparse.Namespace) -> int:
 
 def cmd_manage(args: argparse.Namespace) -> int:
     """Run any Django management command (e.g. createsuperuser)."""
-    _django_setup()
+    _django_setup(check_schema=False)
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["scenarist", *args.rest])
@@ -65,7 +118,10 @@ def cmd_manage(args: argparse.Namespace) -> int:
 
 def cmd_server(args: argparse.Namespace) -> int:
     """Start `serve` (API + worker), `web` (API only) or `worker` (jobs only)."""
-    _django_setup()
+    migrates = args.command == "serve" or getattr(args, "migrate", False)
+    if args.command in ("serve", "web"):
+        _require_free_port(args.host, args.port)
+    _django_setup(check_schema=not migrates)
     from scenarist.jobs import runner
 
     return getattr(runner, args.command)(args)
@@ -117,7 +173,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the console script."""
     args = build_parser().parse_args(argv)
-    return int(args.func(args) or 0)
+    try:
+        return int(args.func(args) or 0)
+    except SetupError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_SETUP
 
 
 if __name__ == "__main__":

@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 
-from scenarist.accounts.models import Project
+from scenarist.accounts.models import ApiKey, Project, hash_key
 from scenarist.accounts.services import create_project
 from scenarist.agents.models import Agent, DynamicVariable, MockTool
 
@@ -117,27 +118,40 @@ DEMO_VARIABLES = {
 }
 
 
+DEMO_KEY_NAME = "demo"
+
+
 @dataclass
 class DemoSeed:
-    """What `seed_demo` made or found, plus the new raw key."""
+    """What `seed_demo` made or found, the new raw key, how many older demo keys it revoked, a sign-in token."""
 
     project: Project
     agent: Agent
     api_key: str
+    revoked_keys: int
+    signin_token: str
 
 
 def seed_demo() -> DemoSeed:
-    """Create the demo project and agent once (idempotent) and issue a NEW API key on every call."""
+    """Create the demo project and agent once (idempotent); issue the ONE live demo key (older demo keys are
+    revoked, keys with other names are left alone) and a one-time workspace sign-in link for it."""
+    from scenarist.pages.auth import issue_signin_link
+
     with transaction.atomic():
         project = Project.objects.filter(name=DEMO_PROJECT_NAME).order_by("pk").first()
+        revoked = 0
         if project is None:
-            project, raw_key = create_project(DEMO_PROJECT_NAME, key_name="demo")
+            project, raw_key = create_project(DEMO_PROJECT_NAME, key_name=DEMO_KEY_NAME)
         else:
-            _, raw_key = project.issue_key("demo")
+            revoked = ApiKey.objects.filter(project=project, name=DEMO_KEY_NAME, revoked_at__isnull=True).update(
+                revoked_at=timezone.now())
+            _, raw_key = project.issue_key(DEMO_KEY_NAME)
+        key = ApiKey.objects.get(hashed_key=hash_key(raw_key))
         agent = Agent.objects.filter(project=project, agent_name=DEMO_AGENT_NAME).first()
         if agent is None:
             agent = _create_demo_agent(project)
-    return DemoSeed(project=project, agent=agent, api_key=raw_key)
+        token = issue_signin_link(key)
+    return DemoSeed(project=project, agent=agent, api_key=raw_key, revoked_keys=revoked, signin_token=token)
 
 
 def _create_demo_agent(project: Project) -> Agent:

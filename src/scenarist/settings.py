@@ -39,12 +39,14 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "huey.contrib.djhuey",
+    "django_htmx",
     "scenarist.accounts",
     "scenarist.agents",
     "scenarist.catalog",
     "scenarist.metrics",
     "scenarist.scenarios",
     "scenarist.jobs",
+    "scenarist.pages",
 ]
 
 MIDDLEWARE = [
@@ -56,6 +58,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
 ]
 
 ROOT_URLCONF = "scenarist.urls"

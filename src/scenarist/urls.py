@@ -1,4 +1,5 @@
-"""URL map: Cekura-compatible API under /test_framework/v1/, /test_framework/v2/ and /user/v1/, OpenAPI, docs, admin.
+"""URL map: Cekura-compatible API under /test_framework/v1/, /test_framework/v2/ and /user/v1/, OpenAPI, docs, admin,
+and the web workspace at /.
 
 Every path is also served without its trailing slash and under its `-external` alias, with no redirect
 (scenarist.common.routing); features Scenarist does not have answer a JSON 404 naming them (compat.unsupported).
@@ -22,7 +23,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
-    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema", template_name="pages/redoc.html"), name="redoc"),
     path("user/v1/", include("scenarist.accounts.urls")),
     *[path("test_framework/v1/", include(conf)) for conf in API_URLCONFS],
     path("test_framework/v2/", include("scenarist.compat.urls")),
@@ -34,7 +35,9 @@ from scenarist.jobs.handlers import test_jobs_enabled  # noqa: E402
 if test_jobs_enabled():
     urlpatterns.append(path("test_framework/v1/", include("scenarist.jobs.test_urls")))
 
-# Last, so that a real route always wins over a "not part of Scenarist" answer.
+# The web workspace after the API, so it never shadows an API path; then, last, so that a real route always wins
+# over a "not part of Scenarist" answer, the unsupported features.
+urlpatterns.append(path("", include("scenarist.pages.urls")))
 urlpatterns.append(path("", include("scenarist.compat.unsupported")))
 
 handler400 = "scenarist.common.errors.json_bad_request"

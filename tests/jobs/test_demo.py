@@ -1,4 +1,4 @@
-"""Demo seeding for `scenarist serve --demo`: idempotent rows, a new working key each time."""
+"""Demo seeding for `scenarist serve --demo`: idempotent rows, one live demo key (older ones revoked), a sign-in link."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from scenarist.demo import seed_demo
 pytestmark = pytest.mark.django_db
 
 
-def test_seed_demo_is_idempotent_and_issues_a_new_key_each_time():
+def test_seed_demo_is_idempotent_and_keeps_one_live_demo_key():
     first = seed_demo()
     second = seed_demo()
     assert first.project.pk == second.project.pk and first.agent.pk == second.agent.pk
@@ -25,7 +25,9 @@ def test_seed_demo_is_idempotent_and_issues_a_new_key_each_time():
     assert agent.placeholder_names() == ["clinic_name", "caller_phone"]
     assert sorted(agent.dynamic_variables.values_list("name", flat=True)) == ["caller_phone", "clinic_name"]
 
-    for key in (first.api_key, second.api_key):
+    assert (first.revoked_keys, second.revoked_keys) == (0, 1)
+    assert first.signin_token and first.signin_token != second.signin_token
+    for key, status in ((first.api_key, 401), (second.api_key, 200)):
         client = APIClient()
         client.credentials(HTTP_X_CEKURA_API_KEY=key)
-        assert client.get("/test_framework/v1/aiagents/").status_code == 200
+        assert client.get("/test_framework/v1/aiagents/").status_code == status

@@ -228,6 +228,8 @@ def _print_demo(args: argparse.Namespace) -> None:
     demo = seed_demo()
     host = "127.0.0.1" if args.host in ("0.0.0.0", "::", "") else args.host
     print(f"Demo project {demo.project.name!r} (#{demo.project.pk}), agent #{demo.agent.pk} {demo.agent.agent_name!r}.")
-    print(f"New API key for it (shown once): {demo.api_key}")
+    revoked = f" (the {demo.revoked_keys} older demo key(s) are revoked)" if demo.revoked_keys else ""
+    print(f"New API key for it (shown once){revoked}: {demo.api_key}")
+    print(f"Open the workspace (one-time sign-in link): http://{host}:{args.port}/signin/{demo.signin_token}/")
     print(f'Try: curl -s -H "X-CEKURA-API-KEY: {demo.api_key}" http://{host}:{args.port}/test_framework/v1/aiagents/')
     sys.stdout.flush()

@@ -16,12 +16,13 @@ from rest_framework.views import APIView
 from scenarist.accounts.auth import project_of
 from scenarist.generation.metric_cleaning import clean_metric_description
 from scenarist.generation.types import CleanEvalType
-from scenarist.jobs.api import Job, JobKind, JobStatus, enqueue_job
+from scenarist.jobs.api import Job, JobKind, JobStatus
 from scenarist.llm.client import OpenAICompatibleLLM, build_llm
 from scenarist.llm.config import LLMConfig
 from scenarist.llm.port import LLMError
 
-from .clean_description_job import agent_spec_of, failure_reason, job_payload
+from .clean_description_job import agent_spec_of, failure_reason
+from .clean_description_service import start_clean_description, validated_clean_request
 from .serializers import CleanMetricDescriptionRequestSerializer
 
 TAGS = ["test_framework"]
@@ -60,11 +61,7 @@ class DetailSerializer(serializers.Serializer):
 
 def _validated_request(request) -> dict:
     """The body, validated (agent must be the caller's) → validated_data, or a 400 naming the field."""
-    serializer = CleanMetricDescriptionRequestSerializer(
-        data=request.data, context={"request": request, "project": project_of(request)}
-    )
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
+    return validated_clean_request(project_of(request), request.data, request)
 
 
 class CleanDescriptionBgView(APIView):
@@ -81,12 +78,7 @@ class CleanDescriptionBgView(APIView):
     )
     def post(self, request):
         """Validate, create the job, answer with its progress id."""
-        data = _validated_request(request)
-        job = enqueue_job(
-            project=project_of(request),
-            kind=JobKind.CLEAN_DESCRIPTION,
-            payload=job_payload(data["agent"], data["metric_description"], data["eval_type"]),
-        )
+        job = start_clean_description(project_of(request), request.data, request)
         return Response({"progress_id": str(job.progress_id)}, status=status.HTTP_200_OK)
 
 

@@ -12,10 +12,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from scenarist.accounts.auth import project_of
-from scenarist.jobs.api import enqueue_job, request_cancel
+from scenarist.jobs.api import request_cancel
 from scenarist.jobs.models import Job, JobKind
 
-from .generation_inputs import payload_from_validated
+from .generation_service import start_generation
 from .models import Scenario
 from .serializers import GenerateScenariosRequestSerializer, ScenarioSerializer
 
@@ -48,13 +48,7 @@ class GenerateScenariosView(APIView):
         responses={200: GenerateBgResponse},
     )
     def post(self, request):
-        serializer = GenerateScenariosRequestSerializer(data=request.data, context={"request": request, "project": project_of(request)})
-        serializer.is_valid(raise_exception=True)
-        payload = payload_from_validated(serializer.validated_data)
-        job = enqueue_job(
-            project=project_of(request), kind=JobKind.GENERATE_SCENARIOS, payload=payload,
-            total_items=payload["num_scenarios"],
-        )
+        job = start_generation(project_of(request), request.data, request)
         return Response({"progress_id": str(job.progress_id), "session_id": None}, status=status.HTTP_200_OK)
 
 
