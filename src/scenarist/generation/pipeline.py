@@ -1,4 +1,4 @@
-"""The generation pipeline: analyse → plan → (per slot, concurrently) fixture + write + check.
+"""The generation pipeline: understand (agent model) → plan → (per slot, concurrently) fixture + write + check.
 
 `ScenarioGenerator` is what the job handler drives (plan once, then `write_item` per missing slot);
 `generate` is the synchronous library call used by the CLI's offline mode and the benchmarks.
@@ -9,15 +9,15 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from .analysis import analyse_offline
-from .analysis_merge import merge_analysis
+from .agent_model import AgentModel
 from .checks import check_item, coverage_report
 from .diversity import diversity_report, is_near_duplicate, most_similar
-from .llm_prompts import PROMPT_VERSION, LLMAnalysis, LLMScenarioDraft, analysis_messages, item_messages
+from .legacy import legacy_analysis
+from .llm_prompts import PROMPT_VERSION, LLMScenarioDraft, item_messages
 from .pacing import PrepTurns
 from .planning import plan_slots
+from .spoken import spoken
 from .types import (
-    AgentAnalysis,
     AgentSpec,
     ExistingScenario,
     GeneratedScenario,
@@ -29,8 +29,10 @@ from .types import (
     ScenarioKind,
     Slot,
 )
+from .understanding import build_agent_model, llm_agent_model
 from .writers.phrasing import label
-from .writers.workflow import WritingContext, build_context, unique_name, write_workflow_item
+from .writers.workflow import WritingContext, build_context, spoken_facts, unique_name, write_workflow_item
+from .writers.voice import LANGUAGE_NAMES
 from scenarist.llm.port import PermanentLLMError, StructuredLLM, Usage
 
 ENGINE_OFFLINE = "offline"
@@ -53,38 +55,29 @@ class ScenarioGenerator:
     # ---------------------------------------------------------------- plan
 
     async def plan(self, agent: AgentSpec, request: GenerationRequest, *,
-                   cached_analysis: AgentAnalysis | None = None) -> tuple[Plan, Usage]:
-        """Analyse (one LLM call at most, none with a cached analysis) and allocate the slots in code."""
+                   cached_model: AgentModel | None = None) -> tuple[Plan, Usage]:
+        """Understand the agent (one LLM call at most, none with a cached model) and allocate the slots in code."""
         request = self._seeded(request)
         usage = Usage()
-        if cached_analysis is not None:
-            analysis = cached_analysis
+        if cached_model is not None:
+            model = cached_model
+        elif self.llm is not None:
+            model, usage = await llm_agent_model(agent, self.llm)
         else:
-            analysis = analyse_offline(agent)
-            if self.llm is not None:
-                analysis, usage = await self._enrich(agent, analysis)
-        return self._allocate(agent, analysis, request), usage
+            model = build_agent_model(agent)
+        return self._allocate(agent, model, request), usage
 
-    async def _enrich(self, agent: AgentSpec, offline: AgentAnalysis) -> tuple[AgentAnalysis, Usage]:
-        """The single analysis call; a permanent failure keeps the offline analysis."""
-        try:
-            found, usage = await self.llm.complete_structured(  # type: ignore[union-attr]
-                analysis_messages(agent, offline), LLMAnalysis, temperature=0.2, seed=self.seed)
-        except PermanentLLMError:
-            return offline, Usage()
-        return merge_analysis(offline, found), usage
-
-    def _allocate(self, agent: AgentSpec, analysis: AgentAnalysis, request: GenerationRequest) -> Plan:
+    def _allocate(self, agent: AgentSpec, model: AgentModel, request: GenerationRequest) -> Plan:
         """Slots for the request's scenario kind."""
         kind = request.scenario_type
         if kind == ScenarioKind.WORKFLOW:
-            return plan_slots(agent, analysis, request, engine=self.engine_name, prompt_version=PROMPT_VERSION)
+            return plan_slots(agent, model, request, engine=self.engine_name, prompt_version=PROMPT_VERSION)
         if kind == ScenarioKind.KNOWLEDGE_BASE:
             planner = _load("knowledge.planning", "plan_kb_slots", kind)
         else:
             planner = _load("redteam.planning", "plan_attack_slots", kind)
-        slots = planner(agent, analysis, request)
-        return Plan(analysis=analysis, slots=slots, engine=self.engine_name, prompt_version=PROMPT_VERSION,
+        slots = planner(agent, legacy_analysis(model), request)
+        return Plan(model=model, slots=slots, engine=self.engine_name, prompt_version=PROMPT_VERSION,
                     steering=(request.extra_instructions or "").strip())
 
     # ---------------------------------------------------------------- write
@@ -101,8 +94,8 @@ class ScenarioGenerator:
             writer = _load("knowledge.writer", "write_kb_item", slot.kind)
         else:
             writer = _load("redteam.writer", "write_attack_item", slot.kind)
-        return await writer(agent, plan.analysis, request, slot, llm=self.llm, taken_names=taken_names,
-                            seed=slot.seed)
+        return await writer(agent, legacy_analysis(plan.model), request, slot, llm=self.llm,
+                            taken_names=taken_names, seed=slot.seed)
 
     def _write_offline(self, agent: AgentSpec, plan: Plan, request: GenerationRequest, slot: Slot,
                        taken_names: set[str], accepted: list[GeneratedScenario],
@@ -126,20 +119,20 @@ class ScenarioGenerator:
 
     async def _write_llm(self, agent: AgentSpec, plan: Plan, request: GenerationRequest, slot: Slot,
                          taken_names: set[str], accepted: list[GeneratedScenario]) -> tuple[GeneratedScenario, Usage]:
-        """One LLM call per slot, re-asked with the check errors at most MAX_REASKS times, then offline."""
+        """One LLM call per slot on the fixed fixture, re-asked with the check errors at most MAX_REASKS times,
+        then written offline."""
         usage = Usage()
         async with self._turns.turn():  # this item's request leaves before the next item is prepared
-            ctx = build_context(agent, plan, request, slot)
-            draft = write_workflow_item(agent, plan, request, slot, taken_names=set(taken_names), ctx=ctx)
-            brief = _slot_brief(ctx, request)
+            ctx = build_context(agent, plan, request, slot)  # fixtures are fixed before the model writes
+            base = write_workflow_item(agent, plan, request, slot, taken_names=set(taken_names), ctx=ctx)
+            facts = slot_facts(ctx, request)
             profile_keys = {k: label(k) for k in {**ctx.profile.main_agent_variables,
                                                   **ctx.profile.testing_agent_variables}}
-            entries = [e.model_dump(mode="json") for e in ctx.entries]
+            relevant = relevant_sections(agent, plan.model, ctx)
             others = _comparables(agent.existing_scenarios, accepted, slot.index)
         problems: list[str] | None = None
         for _attempt in range(MAX_REASKS + 1):
-            messages = item_messages(agent, plan, request, slot, slot_brief=brief, profile_keys=profile_keys,
-                                     entries=entries, reference_draft=draft.instructions, problems=problems)
+            messages = item_messages(agent, facts, profile_keys, relevant=relevant, problems=problems)
             try:
                 answer, call_usage = await self.llm.complete_structured(  # type: ignore[union-attr]
                     messages, LLMScenarioDraft, temperature=0.8, seed=slot.seed)
@@ -147,8 +140,8 @@ class ScenarioGenerator:
                 problems = [str(exc)]
                 break
             usage.add(call_usage)
-            item = _from_draft(answer, draft, ctx, request, plan, slot, self.llm.model_name, taken_names)  # type: ignore[union-attr]
-            problems = check_item(item, agent=agent, analysis=plan.analysis, request=request, slot=slot)
+            item = _from_draft(answer, base, ctx, request, plan, slot, self.llm.model_name, taken_names)  # type: ignore[union-attr]
+            problems = check_item(item, agent=agent, model=plan.model, request=request, slot=slot)
             score, similar_to = most_similar(item.instructions, others)
             if is_near_duplicate(score):
                 problems.append(f"instructions are {score:.2f} similar to {similar_to!r}; write a clearly different "
@@ -199,28 +192,51 @@ def _comparables(existing: list[ExistingScenario], accepted: list[GeneratedScena
     return pairs
 
 
-def _slot_brief(ctx, request: GenerationRequest) -> dict:
-    """What the item prompt says about the slot (never the identity values)."""
-    slot = ctx.slot
-    brief: dict[str, Any] = {
+def slot_facts(ctx: WritingContext, request: GenerationRequest) -> dict:
+    """What the item call is told about its slot: the model's facts and the fixed fixture (no identity values)."""
+    slot, model = ctx.slot, ctx.model
+    facts: dict[str, Any] = {
         "category": slot.category,
         "caller_goal": ctx.goal,
-        "intent": ctx.intent.name if ctx.intent else None,
-        "intent_steps": ctx.intent.steps if ctx.intent else [],
-        "complication": ctx.complication.behaviour if ctx.complication else None,
-        "expected_agent_behaviour": ctx.complication.outcome if ctx.complication else None,
-        "request_details": {k: v for k, v in ctx.facts.items()},
+        "caller_language": LANGUAGE_NAMES.get(ctx.language, ctx.language),
+        "organisation": ctx.org,
+        "agent_speaks_first": model.speaks_first,
+        "request_details": spoken_facts(ctx),
+        "verification": {"fields": model.verification.fields, "rule": model.verification.text},
+        "expected_tool_calls": [e.model_dump(mode="json") for e in ctx.entries],
+        "today": spoken(ctx.fixture.today.isoformat(), ctx.language),
+        "forbidden_disclosures": [d.text for d in model.forbidden_disclosures],
         "write_expected_outcome": request.generate_expected_outcomes,
     }
+    if ctx.intent is not None:
+        facts["intent"] = {"name": ctx.intent.name, "steps": ctx.intent.steps, "tools": ctx.intent.tools,
+                           "success": ctx.intent.success}
     if ctx.policy is not None:
-        brief["rule_to_probe"] = ctx.policy.text
+        facts["rule_to_probe"] = {"kind": ctx.policy.kind.value, "text": ctx.policy.text,
+                                  "trigger": ctx.policy.trigger, "prescribed_response": ctx.policy.response}
+    if ctx.failure is not None:
+        facts["failure"] = {"outcome": ctx.failure.outcome.value, "error_handling_rule": ctx.failure.handling}
+    if slot.branch:
+        facts["branch"] = slot.branch
+    if ctx.complication is not None and ctx.complication.key != "plain":
+        facts["complication"] = ctx.complication.behaviour.split("||")[0]
+        facts["complication_expected_behaviour"] = ctx.complication.outcome
     if slot.listed_instruction:
-        brief["listed_scenario"] = slot.listed_instruction
+        facts["listed_scenario"] = slot.listed_instruction
     if ctx.steering:
-        brief["steering"] = ctx.steering
+        facts["steering"] = ctx.steering
     if "TOOL_END_CALL" in request.caller_tool_ids:
-        brief["end_of_call"] = "Tell the caller to end the call once the goal is reached."
-    return brief
+        facts["end_of_call"] = "Tell the caller to end the call once the goal is reached."
+    return facts
+
+
+def relevant_sections(agent: AgentSpec, model: AgentModel, ctx: WritingContext) -> list[str]:
+    """Prompt sections a slot needs when the prompt is too long to send whole: identity, guardrails, error
+    handling, verification, its playbook and the section of its rule."""
+    wanted = {"identity", "guardrails", "error_handling", "verification", "flow"}
+    ids = {ctx.intent.section_id if ctx.intent else None, ctx.policy.section_id if ctx.policy else None}
+    return [agent.description[s.start:s.end] for s in model.sections
+            if (s.role.value in wanted or s.id in ids) and s.end > s.start]
 
 
 def _from_draft(answer: LLMScenarioDraft, offline: GeneratedScenario, ctx, request: GenerationRequest, plan: Plan,
@@ -232,7 +248,8 @@ def _from_draft(answer: LLMScenarioDraft, offline: GeneratedScenario, ctx, reque
         "name": name,
         "instructions": answer.instructions.strip(),
         "expected_outcome_prompt": expected or offline.expected_outcome_prompt,
-        "provenance": Provenance(engine=ENGINE_LLM, model=model, prompt_version=plan.prompt_version, seed=slot.seed),
+        "provenance": Provenance(engine=ENGINE_LLM, model=model, prompt_version=plan.prompt_version, seed=slot.seed,
+                                 covers=list(slot.covers)),
     })
 
 

@@ -1,4 +1,8 @@
-"""Allocate n distinct workflow slots over the coverage map (intents × path type × complication)."""
+"""Allocate n distinct workflow slots over the agent model.
+
+Order: one happy path per real intent, then one probe per probe-worthy policy interleaved with one path per
+failure mode (tool error, no match, empty, partial), then intent branches, edge cases and variants.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +10,11 @@ import re
 import zlib
 from dataclasses import dataclass
 
+from .agent_model import AgentModel, FailureMode, IntentModel, PolicyKind, PolicyModel, RowOutcome
 from .complications import LIBRARY, complications_for
-from .fields import is_identity_field, same_field
 from .personas import assign_personalities
 from .text import content_stems
-from .types import AgentAnalysis, AgentSpec, ExistingScenario, GenerationRequest, Intent, Plan, Policy, ScenarioKind, Slot
+from .types import AgentSpec, ExistingScenario, GenerationRequest, Plan, ScenarioKind, Slot
 
 _BULLET = re.compile(r"^\s*(?:[-*•·–]|\(?\d+[.):]|\(?[a-zA-Z][.)])\s+(.+)$")
 
@@ -34,9 +38,13 @@ class _Candidate:
     tool_name: str | None = None
     covers: tuple[str, ...] = ()
     variation: int = 0
+    policy_id: str | None = None
+    failure_id: str | None = None
+    branch: str | None = None
 
     def key(self) -> tuple:
-        return (self.category, self.intent_id, self.complication, self.tool_name, self.variation)
+        return (self.category, self.intent_id, self.complication, self.tool_name, self.variation, self.policy_id,
+                self.failure_id, self.branch)
 
 
 # ---------------------------------------------------------------- extra_instructions
@@ -71,10 +79,20 @@ def split_listed(extra_instructions: str) -> tuple[str, list[str]]:
 
 # ---------------------------------------------------------------- plan
 
+# Slot category of each failure-mode outcome.
+FAILURE_CATEGORY = {RowOutcome.NO_MATCH: "not_found", RowOutcome.FAILURE: "tool_failure",
+                    RowOutcome.EMPTY: "empty_result", RowOutcome.PARTIAL: "partial_result"}
+# Which intent kinds a caller most often comes for: the core transaction is planned first.
+_KIND_ORDER = {"booking": 0, "change": 1, "cancellation": 2, "payment": 3, "report": 4, "status": 5, "inquiry": 6,
+               "general": 7, "escalation": 8}
+# Rules whose probe matters most come first when n cannot hold them all.
+_POLICY_ORDER = {PolicyKind.EMERGENCY: 0, PolicyKind.PRIVACY: 1, PolicyKind.PROHIBITION: 2, PolicyKind.ESCALATION: 3,
+                 PolicyKind.SCOPE: 4, PolicyKind.OBLIGATION: 5, PolicyKind.ERROR_HANDLING: 6}
 
-def plan_slots(agent: AgentSpec, analysis: AgentAnalysis, request: GenerationRequest, *, engine: str,
+
+def plan_slots(agent: AgentSpec, model: AgentModel, request: GenerationRequest, *, engine: str,
                prompt_version: str) -> Plan:
-    """n distinct workflow slots: listed scenarios, then a happy path per intent, uncovered tools, variants, probes."""
+    """n distinct workflow slots: listed scenarios, or happy paths, probes, failures, branches, edges, variants."""
     n = request.num_scenarios
     header, listed = split_listed(request.extra_instructions)
     notes: list[str] = []
@@ -83,12 +101,12 @@ def plan_slots(agent: AgentSpec, analysis: AgentAnalysis, request: GenerationReq
         if len(listed) > n:
             notes.append(f"extra_instructions listed {len(listed)} scenarios; only the first {n} were planned")
         for item in listed[:n]:
-            intent = best_intent(analysis.intents, item)
+            intent = best_intent(model.intents, item)
             covers = (intent.id, *(f"tool:{t}" for t in intent.tools)) if intent else ()
             candidates.append(_Candidate("listed", intent.id if intent else None, None, covers=covers))
     steering = header if listed else (request.extra_instructions or "").strip()
     if len(candidates) < n:
-        candidates.extend(_map_candidates(analysis, agent.existing_scenarios, n - len(candidates)))
+        candidates.extend(map_candidates(model, agent.existing_scenarios, n - len(candidates)))
     slots = [
         Slot(
             index=index,
@@ -98,13 +116,16 @@ def plan_slots(agent: AgentSpec, analysis: AgentAnalysis, request: GenerationReq
             tool_name=cand.tool_name,
             complication=cand.complication if cand.variation == 0 else f"{cand.complication}#{cand.variation}",
             listed_instruction=listed[index] if cand.category == "listed" else None,
+            policy_id=cand.policy_id,
+            failure_id=cand.failure_id,
+            branch=cand.branch,
             covers=list(dict.fromkeys(cand.covers)),
             seed=slot_seed(request.seed, index, cand.key()),
         )
         for index, cand in enumerate(candidates[:n])
     ]
     assign_personalities(slots, request.personalities)
-    return Plan(analysis=analysis, slots=slots, engine=engine, prompt_version=prompt_version, steering=steering,
+    return Plan(model=model, slots=slots, engine=engine, prompt_version=prompt_version, steering=steering,
                 notes=notes)
 
 
@@ -113,7 +134,7 @@ def slot_seed(seed: int, index: int, key: tuple) -> int:
     return zlib.crc32(f"{seed}|{index}|{key}".encode()) & 0x7FFFFFFF
 
 
-def best_intent(intents: list[Intent], text: str) -> Intent | None:
+def best_intent(intents: list[IntentModel], text: str) -> IntentModel | None:
     """The intent whose name/steps share most content words with `text` (None when nothing overlaps)."""
     target = content_stems(text)
     best, best_score = None, 0
@@ -124,116 +145,150 @@ def best_intent(intents: list[Intent], text: str) -> Intent | None:
     return best if best_score >= 2 else None
 
 
-def _map_candidates(analysis: AgentAnalysis, existing: list[ExistingScenario], needed: int) -> list[_Candidate]:
+def ordered_intents(model: AgentModel) -> list[IntentModel]:
+    """Intents in planning order: transactions before look-ups and questions, the model's order otherwise."""
+    return sorted(model.intents, key=lambda i: (_KIND_ORDER.get(i.kind, 7), 0 if i.tools else 1))
+
+
+def map_candidates(model: AgentModel, existing: list[ExistingScenario], needed: int) -> list[_Candidate]:
     """Candidates in allocation order until `needed` are found."""
-    taken = _existing_coverage(analysis, existing)
-    queues = [_intent_queue(intent, analysis, taken) for intent in analysis.intents]
-    out: list[_Candidate] = [queue.pop(0) for queue in queues if queue]  # round 0: one per intent
-    covered_tools = {t for intent in analysis.intents for t in intent.tools}
-    for tool in analysis.tools:  # round 1: tools no intent uses
-        if tool.name not in covered_tools:
-            out.append(_Candidate("happy_path", None, "plain", tool_name=tool.name, covers=(tool.id,)))
-    probes = _guardrail_queue(analysis)
-    per_round = max(1, len(analysis.intents) // 2)
-    while len(out) < needed and (any(queues) or probes):
-        for queue in queues:
-            if queue:
-                out.append(queue.pop(0))
-        for _ in range(per_round):
-            if probes:
-                out.append(probes.pop(0))
-    variation = 1
-    base = list(out)
-    while len(out) < needed and base:  # the map is exhausted: same slots again with another variation
-        out.extend(_Candidate(c.category, c.intent_id, c.complication, c.tool_name, c.covers, variation) for c in base)
+    taken = _existing_coverage(model, existing)
+    intents = ordered_intents(model)
+    happy = [_happy(model, intent) for intent in intents]
+    if not intents:  # nothing understood as a workflow: the tools' capabilities are all a caller can come for
+        happy += [_Candidate("happy_path", None, "plain", tool_name=t.name, covers=(f"tool:{t.name}",))
+                  for t in model.tools if t.rows]
+    probes = [_probe(model, policy) for policy in sorted(model.probe_policies(),
+                                                          key=lambda p: _POLICY_ORDER.get(p.kind, 9))]
+    failures = [_failure(model, mode) for mode in model.failure_modes]
+    second = _interleave(probes, failures)
+    later = _branches(model, intents) + _edges(model, intents) + _variants(model, intents)
+    ordered = happy + second + later
+    # Path types the agent's existing scenarios already cover go last.
+    out = [c for c in ordered if (c.category, c.intent_id) not in taken]
+    out += [c for c in ordered if (c.category, c.intent_id) in taken]
+    base, variation = list(out), 1
+    while len(out) < needed and base:  # the map is exhausted: the same slots again with another variation
+        out.extend(_Candidate(c.category, c.intent_id, c.complication, c.tool_name, c.covers, variation,
+                              c.policy_id, c.failure_id, c.branch) for c in base)
         variation += 1
     return out[:needed]
 
 
-def _intent_queue(intent: Intent, analysis: AgentAnalysis, taken: set[tuple[str, str | None]]) -> list[_Candidate]:
-    """Every slot candidate of one intent: plain happy path first, then variants interleaved by category."""
-    lookup_tool = _lookup_tool(intent, analysis)
-    has_tool = bool(intent.tools)
-    has_identity = lookup_tool is not None
-    covers_all = (intent.id, *(f"tool:{t}" for t in intent.tools))
-    intent_text = " ".join([intent.name, intent.description, *intent.steps])
-    per_category = {
-        category: complications_for(category, intent.kind, has_tool=has_tool, has_identity=has_identity,
-                                    intent_text=intent_text)
-        for category in ("happy_path", "not_found", "alternate_path", "tool_failure", "edge_case")
-    }
-    happy = per_category.pop("happy_path")
-    queue = [_Candidate("happy_path", intent.id, happy[0].key, intent.tools[0] if intent.tools else None, covers_all)]
-    lists = list(per_category.items())
-    position = 0
-    while any(items for _, items in lists):
-        for category, items in lists:
-            if len(items) > position:
-                comp = items[position]
-                tool = _tool_for(category, intent, lookup_tool, position)
-                covers = covers_all if category != "tool_failure" else (intent.id, f"tool:{tool}")
-                queue.append(_Candidate(category, intent.id, comp.key, tool, covers))
-        position += 1
-        if position > max(len(items) for _, items in lists):
-            break
-    queue.extend(_Candidate("happy_path", intent.id, c.key, intent.tools[0] if intent.tools else None, covers_all)
-                 for c in happy[1:])
-    # Path types the agent's existing scenarios already cover for this intent go last.
-    fresh = [c for c in queue if (c.category, intent.id) not in taken]
-    return fresh + [c for c in queue if (c.category, intent.id) in taken]
+def _interleave(first: list[_Candidate], second: list[_Candidate]) -> list[_Candidate]:
+    """Both lists merged in proportion, so a short n still gets some of each (`first` leads on ties)."""
+    out: list[_Candidate] = []
+    i = j = 0
+    while i < len(first) or j < len(second):
+        take_first = j >= len(second) or (i < len(first) and i * len(second) <= j * len(first))
+        if take_first:
+            out.append(first[i])
+            i += 1
+        else:
+            out.append(second[j])
+            j += 1
+    return out
 
 
-def _lookup_tool(intent: Intent, analysis: AgentAnalysis) -> str | None:
-    """The intent's first tool whose inputs include a caller identity field (a lookup that can miss)."""
-    tools = {t.name: t for t in analysis.tools}
-    for name in intent.tools:
-        summary = tools.get(name)
-        if summary and any(
-            is_identity_field(need) and any(same_field(need, f) for f in analysis.identity_fields) for need in summary.needs
-        ):
-            return name
-    return None
+def _intent_covers(intent: IntentModel) -> tuple[str, ...]:
+    return (intent.id, *(f"tool:{t}" for t in intent.tools))
 
 
-def _tool_for(category: str, intent: Intent, lookup_tool: str | None, position: int) -> str | None:
-    """Which tool a variant exercises: the lookup for not_found, a rotating tool for failures."""
-    if category == "not_found":
-        return lookup_tool
-    if category == "tool_failure" and intent.tools:
-        # Fail the action tool (last) first, then earlier ones: it is the call that matters most.
-        return intent.tools[-(position % len(intent.tools)) - 1]
-    return intent.tools[0] if intent.tools else None
+def _happy(model: AgentModel, intent: IntentModel) -> _Candidate:
+    return _Candidate("happy_path", intent.id, "plain", intent.tools[0] if intent.tools else None,
+                      _intent_covers(intent))
 
 
-def _guardrail_queue(analysis: AgentAnalysis) -> list[_Candidate]:
-    """Policy probes: every policy once (guardrails first), then again with the next tactic."""
+def _probe(model: AgentModel, policy: PolicyModel) -> _Candidate:
+    """A guardrail probe, set inside the intent the rule belongs to (or the first one)."""
+    intent = model.intent(policy.intent_id) or best_intent(model.intents, policy.text)
+    if intent is None and policy.kind not in (PolicyKind.EMERGENCY, PolicyKind.SCOPE):
+        intent = next(iter(ordered_intents(model)), None)
+    tactic = "direct_ask" if policy.kind in (PolicyKind.EMERGENCY, PolicyKind.SCOPE, PolicyKind.ESCALATION) \
+        else ("pressure" if policy.kind == PolicyKind.PRIVACY else "direct_ask")
+    covers = (policy.id,) + ((intent.id,) if intent else ())
+    return _Candidate("guardrail", intent.id if intent else None, tactic, covers=covers, policy_id=policy.id)
+
+
+def failure_intent(model: AgentModel, mode: FailureMode) -> IntentModel | None:
+    """The intent a failure mode happens in: its own, else the first (in planning order) using its tool."""
+    own = model.intent(mode.intent_id)
+    if own is not None:
+        return own
+    return next((i for i in ordered_intents(model) if mode.tool and mode.tool in i.tools), None)
+
+
+def _failure(model: AgentModel, mode: FailureMode) -> _Candidate:
+    intent = failure_intent(model, mode)
+    covers = (mode.id,) + ((intent.id,) if intent else ()) + ((f"tool:{mode.tool}",) if mode.tool else ())
+    category = FAILURE_CATEGORY.get(mode.outcome, "tool_failure")
+    return _Candidate(category, intent.id if intent else None, None, mode.tool, covers, failure_id=mode.id)
+
+
+def _branches(model: AgentModel, intents: list[IntentModel]) -> list[_Candidate]:
+    """One slot per intent branch that no failure mode already plays out."""
+    out = []
+    for intent in intents:
+        for branch in intent.branches:
+            if branch.outcome is not None and branch.outcome != RowOutcome.SUCCESS and any(
+                    m.outcome == branch.outcome and (m.intent_id in (None, intent.id)) for m in model.failure_modes):
+                continue
+            out.append(_Candidate("branch", intent.id, None, intent.tools[0] if intent.tools else None,
+                                  _intent_covers(intent), branch=branch.condition))
+    return out
+
+
+def _edges(model: AgentModel, intents: list[IntentModel]) -> list[_Candidate]:
+    """Edge cases per intent, round-robin over intents."""
+    queues = []
+    for intent in intents:
+        has_identity = bool(model.verification.fields) and intent.requires_verification
+        text = " ".join([intent.name, intent.description, *intent.steps])
+        queues.append([_Candidate("edge_case", intent.id, c.key, intent.tools[0] if intent.tools else None,
+                                  _intent_covers(intent))
+                       for c in complications_for("edge_case", intent.kind, has_tool=bool(intent.tools),
+                                                  has_identity=has_identity, intent_text=text)])
+    return _round_robin(queues)
+
+
+def _variants(model: AgentModel, intents: list[IntentModel]) -> list[_Candidate]:
+    """Alternate paths and happy-path flavours per intent, then probes of the same rules with other tactics."""
+    queues = []
+    for intent in intents:
+        text = " ".join([intent.name, intent.description, *intent.steps])
+        has_identity = bool(model.verification.fields)
+        comps = complications_for("alternate_path", intent.kind, has_tool=bool(intent.tools),
+                                  has_identity=has_identity, intent_text=text)
+        comps += complications_for("happy_path", intent.kind, has_tool=bool(intent.tools),
+                                   has_identity=has_identity, intent_text=text)[1:]
+        queues.append([_Candidate("alternate_path" if c.category == "alternate_path" else "happy_path", intent.id,
+                                  c.key, intent.tools[0] if intent.tools else None, _intent_covers(intent))
+                       for c in comps])
+    out = _round_robin(queues)
     tactics = [c.key for c in LIBRARY if c.category == "guardrail"]
-    ordered: list[Policy] = sorted(analysis.policies, key=lambda p: 0 if p.kind == "guardrail" else 1)
-    queue = []
-    intent_ids = [i.id for i in analysis.intents]
-    for round_no, tactic in enumerate(tactics):
-        for offset, policy in enumerate(ordered):
-            intent_id = policy.intent_id or _intent_for_policy(analysis, policy)
-            if round_no and intent_ids:  # later probes of the same rule happen inside other workflows
-                start = intent_ids.index(intent_id) if intent_id in intent_ids else 0
-                intent_id = intent_ids[(start + round_no) % len(intent_ids)]
-            queue.append(_Candidate("guardrail", intent_id, tactics[(round_no + offset) % len(tactics)],
-                                    covers=(policy.id,) + ((intent_id,) if intent_id else ())))
-    return queue
+    for round_no in range(1, len(tactics)):
+        for offset, policy in enumerate(model.probe_policies()):
+            base = _probe(model, policy)
+            base.complication = tactics[(round_no + offset) % len(tactics)]
+            out.append(base)
+    return out
 
 
-def _intent_for_policy(analysis: AgentAnalysis, policy: Policy) -> str | None:
-    """The intent a policy is most about (for context in the probe)."""
-    intent = best_intent(analysis.intents, policy.text)
-    return intent.id if intent else (analysis.intents[0].id if analysis.intents else None)
+def _round_robin(queues: list[list[_Candidate]]) -> list[_Candidate]:
+    out: list[_Candidate] = []
+    while any(queues):
+        for queue in queues:
+            if queue:
+                out.append(queue.pop(0))
+    return out
 
 
-def _existing_coverage(analysis: AgentAnalysis, existing: list[ExistingScenario]) -> set[tuple[str, str | None]]:
+def _existing_coverage(model: AgentModel, existing: list[ExistingScenario]) -> set[tuple[str, str | None]]:
     """(category, intent_id) pairs the agent's existing scenarios already cover."""
     taken = set()
     for scenario in existing:
         text = f"{scenario.name}\n{scenario.instructions}"
-        intent = best_intent(analysis.intents, text)
+        intent = best_intent(model.intents, text)
         category = next((cat for cat, pattern in _CATEGORY_HINTS if pattern.search(text)), "happy_path")
         taken.add((category, intent.id if intent else None))
     return taken

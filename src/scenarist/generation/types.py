@@ -11,6 +11,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from .agent_model import AgentModel
+
 
 class ScenarioKind(str, Enum):
     """The `scenario_type` values generation produces."""
@@ -172,6 +174,7 @@ class Provenance(BaseModel):
     model: str | None = None
     prompt_version: str
     seed: int
+    covers: list[str] = Field(default_factory=list)  # the coverage-map ids it exercises (read by the workspace)
 
 
 class GeneratedScenario(BaseModel):
@@ -277,14 +280,17 @@ class Slot(BaseModel):
     kb_passage: KBPassage | None = None
     out_of_scope_topic: str | None = None
     listed_instruction: str | None = None  # one item of a listed extra_instructions set
+    policy_id: str | None = None  # the rule a guardrail probe tests
+    failure_id: str | None = None  # the failure mode a failure path plays out
+    branch: str | None = None  # the intent branch (its condition) a branch slot plays out
     covers: list[str] = Field(default_factory=list)
     seed: int = 0
 
 
 class Plan(BaseModel):
-    """The analysis plus the n slots; persisted on the job so a resumed job writes the same slots."""
+    """The agent model plus the n slots; persisted on the job so a resumed job writes the same slots."""
 
-    analysis: AgentAnalysis
+    model: AgentModel
     slots: list[Slot]
     engine: str
     prompt_version: str

@@ -38,6 +38,9 @@ STREETS = {
     "de": ["Hauptstraße", "Bahnhofstraße"],
 }
 BASE_DATE = date(2025, 6, 9)
+# Closed list of relationships a caller may have to the person a call is about.
+RELATIONSHIPS = {"en": ["spouse", "daughter", "son", "mother", "father", "sister", "brother", "partner", "caregiver"],
+                 "es": ["cónyuge", "hija", "hijo", "madre", "padre", "hermana", "hermano", "pareja", "cuidador"]}
 _ROLE_WORDS = re.compile(r"\b(receptionist|agent|assistant|support|services?|soporte|bot|voice|line|desk|helpdesk)\b",
                          re.I)
 
@@ -138,6 +141,12 @@ def value_for(name: str, description: str, rng: random.Random, *, language: str 
         return rng.choice(_bank(CITIES, language))
     if tokens & {"address", "street"}:
         return f"{rng.randint(2, 180)} {rng.choice(_bank(STREETS, language))}, {rng.choice(_bank(CITIES, language))}"
+    if tokens & {"zip", "zipcode", "postal", "postcode"}:
+        return f"{rng.randint(10, 98):02d}{rng.randint(100, 999):03d}"  # 5 digits (US ZIP, Spanish código postal)
+    if tokens & {"relationship", "relation", "kinship"}:
+        return rng.choice(_bank(RELATIONSHIPS, language))
+    if tokens & {"age"}:
+        return rng.randint(66, 84) if "65" in desc or "medicare" in desc else rng.randint(24, 79)
     if tokens & {"language", "locale", "lang"}:
         return language or "en"
     if tokens & {"timezone", "tz"}:
@@ -153,8 +162,10 @@ def value_for(name: str, description: str, rng: random.Random, *, language: str 
         return f"{prefix}-{rng.randint(100000, 999999)}"
     if tokens & {"count", "quantity", "age"}:
         return rng.randint(1, 9)
-    words_of_desc = [w for w in re.findall(r"[A-Za-z]+", description) if len(w) > 3][:2]
-    return f"{'-'.join(words_of_desc).lower() or '-'.join(split_identifier(name)) or 'value'}-{rng.randint(10, 99)}"
+    example = re.search(r"(?:e\.g\.|for example|such as)[:,]?\s*['\"]?([^,;)'\"]{2,40})", description, re.I)
+    if example:
+        return example.group(1).strip().rstrip(".")
+    return " ".join(split_identifier(name)) or "value"
 
 
 def _listed_options(description: str) -> list[str]:

@@ -1,21 +1,33 @@
-"""Agent analyses cached by agent version (hash of description, tools, variables and KB text) and engine."""
+"""Agent models cached by agent version (`agent_model_version_hash`: description, tools, variables, KB) and engine."""
 
 from __future__ import annotations
 
-from scenarist.generation.analysis import version_hash
-from scenarist.generation.types import AgentAnalysis, AgentSpec
+from pydantic import ValidationError
+
+from scenarist.generation.agent_model import AgentModel
+from scenarist.generation.types import AgentSpec
+from scenarist.generation.understanding import agent_model_version_hash
 
 from .models import AnalysisCacheEntry
 
 
-def get(agent: AgentSpec, engine: str) -> AgentAnalysis | None:
-    """The cached analysis of this exact agent version, if any."""
-    row = AnalysisCacheEntry.objects.filter(version_hash=version_hash(agent), engine=engine).first()
-    return AgentAnalysis.model_validate(row.analysis) if row else None
+def get(agent: AgentSpec, engine: str) -> AgentModel | None:
+    """The cached agent model of this exact agent version, if any (an unreadable entry counts as none)."""
+    row = AnalysisCacheEntry.objects.filter(version_hash=agent_model_version_hash(agent), engine=engine).first()
+    if row is None:
+        return None
+    try:
+        return AgentModel.model_validate(row.analysis)
+    except ValidationError:
+        return None
 
 
-def put(agent: AgentSpec, engine: str, analysis: AgentAnalysis) -> None:
-    """Store an analysis for this agent version (last writer wins)."""
+def put(agent: AgentSpec, engine: str, model: AgentModel) -> None:
+    """Store an agent model for this agent version (last writer wins); an LLM call's offline fallback is not
+    cached, so the next job asks the model again."""
+    if model.engine == "offline-fallback":
+        return
     AnalysisCacheEntry.objects.update_or_create(
-        version_hash=version_hash(agent), engine=engine, defaults={"analysis": analysis.model_dump(mode="json")}
+        version_hash=agent_model_version_hash(agent), engine=engine,
+        defaults={"analysis": model.model_dump(mode="json")},
     )

@@ -7,6 +7,7 @@ import logging
 from typing import Any
 
 from django.db import transaction
+from pydantic import ValidationError
 
 from scenarist.generation.naming import unique_name
 from scenarist.generation.pipeline import ScenarioGenerator
@@ -97,17 +98,21 @@ def _readable(exc: BaseException) -> str:
 
 
 async def _plan(ctx: JobContext, generator: ScenarioGenerator, inputs: GenerationInputs) -> Plan:
-    """The persisted plan of an earlier attempt, or a new one (analysis from the cache when the agent is unchanged)."""
+    """The persisted plan of an earlier attempt, or a new one (agent model from the cache when the agent is unchanged)."""
     if ctx.result.get("plan"):
-        return Plan.model_validate(ctx.result["plan"])
+        try:
+            return Plan.model_validate(ctx.result["plan"])
+        except ValidationError:
+            pass  # a plan persisted by an older version (before the agent model): plan again
+
     cached = await ctx.db(analysis_cache.get, inputs.agent_spec, generator.engine_name)
     try:
-        plan, usage = await generator.plan(inputs.agent_spec, inputs.request, cached_analysis=cached)
+        plan, usage = await generator.plan(inputs.agent_spec, inputs.request, cached_model=cached)
     except LLMError as exc:
         raise JobFailed(f"Could not analyse the agent: {_readable(exc)}") from exc
     del usage  # the per-job LLM view already recorded every call into ctx.meter
     if cached is None:
-        await ctx.db(analysis_cache.put, inputs.agent_spec, generator.engine_name, plan.analysis)
+        await ctx.db(analysis_cache.put, inputs.agent_spec, generator.engine_name, plan.model)
     await ctx.set_result(plan=plan.model_dump(mode="json"))
     return plan
 

@@ -94,7 +94,7 @@ class Scenario(models.Model):
 
 
 class AnalysisCacheEntry(models.Model):
-    """An agent analysis, cached by agent version hash and engine, so an unchanged agent is analysed once."""
+    """An agent model (JSON in `analysis`), cached by agent version hash and engine, so an unchanged agent is understood once."""
 
     version_hash = models.CharField(max_length=64)
     engine = models.CharField(max_length=40)

@@ -6,7 +6,7 @@ import random
 
 from pydantic import BaseModel, Field
 
-from scenarist.generation.fixtures import build_fixture
+from scenarist.generation.legacy import build_fixture
 from scenarist.generation.text import flatten_values
 from scenarist.generation.values import person_name
 
