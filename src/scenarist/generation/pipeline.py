@@ -94,7 +94,7 @@ class ScenarioGenerator:
         else:
             writer = _load("redteam.writer", "write_attack_item", slot.kind)
         return await writer(agent, plan.model, request, slot, llm=self.llm,
-                            taken_names=taken_names, seed=slot.seed)
+                            taken_names=taken_names, seed=slot.seed, accepted=accepted)
 
     def _write_offline(self, agent: AgentSpec, plan: Plan, request: GenerationRequest, slot: Slot,
                        taken_names: set[str], accepted: list[GeneratedScenario],

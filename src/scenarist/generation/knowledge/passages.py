@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from scenarist.generation.knowledge.sections import Section, file_format
+import json
+
+from scenarist.generation.knowledge.sections import Section, file_format, original_row
 from scenarist.generation.types import KBDocument
 
 MIN_CHARS = 25
@@ -54,6 +56,8 @@ def section_candidates(doc: KBDocument, section: Section) -> list[Candidate]:
     """Scored candidates of one section, in document order."""
     if section.columns and file_format(doc) == "csv":
         return _csv_rows(doc, section)
+    if file_format(doc) == "json":
+        return _json_leaves(doc, section)
     out: list[Candidate] = []
     asked: str | None = None
     subheading: str | None = None
@@ -107,15 +111,50 @@ def _score(section: Section, start: int, end: int, quote: str, asked: str | None
 
 
 def _csv_rows(doc: KBDocument, section: Section) -> list[Candidate]:
-    """Each data row of a CSV section is a candidate (its raw line is the verbatim quote)."""
+    """Each data row of a CSV section is a candidate; its quote is the row as it stands in the uploaded file and
+    its subheading names the spreadsheet row ("row 3", the header being row 1)."""
     out = []
     cursor = section.start
+    first_row = _first_row_number(section.label)
     for line in doc.text[section.start:section.end].split("\n"):
         start, end = cursor, cursor + len(line.rstrip("\r"))
         cursor += len(line) + 1
-        if doc.text[start:end].strip():
-            out.append(Candidate(section, start, end, doc.text[start:end], "csv_row", 3.0 + (
-                1 if re.search(r"\d", doc.text[start:end]) else 0)))
+        text = doc.text[start:end]
+        if text.strip():
+            out.append(Candidate(section, start, end, original_row(section.columns, text), "csv_row",
+                                 3.0 + (1 if re.search(r"\d", text) else 0), subheading=f"row {first_row + len(out)}"))
+    return out
+
+
+def _first_row_number(label: str) -> int:
+    """'rows 7-11' → 7."""
+    match = re.search(r"\d+", label)
+    return int(match.group(0)) if match else 2
+
+
+_JSON_LEAF = re.compile(r"^(?P<path>[^\n:]+?): (?P<value>.+)$")
+
+
+def _json_leaves(doc: KBDocument, section: Section) -> list[Candidate]:
+    """Each `path: value` leaf of extracted JSON; its quote is the value as written in the file (a string's text,
+    or `"key": value` for numbers and booleans) and its subheading is the leaf's path in words."""
+    out = []
+    cursor = section.start
+    for line in doc.text[section.start:section.end].split("\n"):
+        start, end = cursor, cursor + len(line)
+        cursor += len(line) + 1
+        match = _JSON_LEAF.match(line)
+        if not match:
+            continue
+        path, value = match.group("path"), match.group("value")
+        key = re.split(r"[.\[]", path)[-1].rstrip("]")
+        words = " ".join(w for w in re.split(r"[._\[\]\d]+", path) if w)
+        is_text = re.search(r"[A-Za-z]{3,}.*\s", value) is not None
+        quote = value if is_text else f"{json.dumps(key)}: {value}"
+        kind = passage_kind(value) if is_text else ("money" if re.search(r"price|cost|fee|usd|eur", key, re.I) else
+                                                    "fact")
+        out.append(Candidate(section, start, end, quote, kind, 2.0 + (1 if re.search(r"\d", value) else 0),
+                             subheading=words))
     return out
 
 

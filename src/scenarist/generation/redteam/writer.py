@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from scenarist.generation.agent_model import AgentModel
 from scenarist.generation.attempts import ask_validated
+from scenarist.generation.diversity import is_near_duplicate, most_similar
 from scenarist.generation.naming import unique_name
 from scenarist.generation.redteam.checks import plan_problems
 from scenarist.generation.redteam.domain import profile_for
@@ -48,26 +49,36 @@ class AttackDraft(BaseModel):
 
 async def write_attack_item(
     agent: AgentSpec, model: AgentModel, request: GenerationRequest, slot: Slot, *,
-    llm: StructuredLLM | None, taken_names: set[str], seed: int,
+    llm: StructuredLLM | None, taken_names: set[str], seed: int, accepted: list[GeneratedScenario] | None = None,
 ) -> tuple[GeneratedScenario, Usage]:
-    """One attack scenario for `slot`; `taken_names` gets the chosen name added."""
+    """One attack scenario for `slot`; `taken_names` gets the chosen name added. An LLM draft that is a near
+    duplicate of an `accepted` item (or of the agent's existing scenarios) is re-asked, then written offline."""
     model = ensure_model(agent, model)
     attack_type = attack_type_of(slot, request)
     voice = request.scenario_type == ScenarioKind.RED_TEAMING_VOICE
     risk, technique = slot_risk_and_technique(build_risk_model(model), slot, request, voice)
     ctx = attack_context(model, risk, slot.index, seed)
-    offline = technique.build(ctx, random.Random(seed))
+    others = comparables(agent, accepted, slot.index)
+    end_call = END_CALL_TOOL in request.caller_tool_ids
+    offline = offline_plan(ctx, technique, risk, voice, seed, others, end_call, slot.index)
     usage = Usage()
     if llm is None:
         return _scenario(agent, model, request, slot, offline, risk, technique, ENGINE_OFFLINE, None, seed,
                          taken_names, offline_title=True), usage
     words = risk_words(risk)
+
+    def problems(d: AttackDraft) -> list[str]:
+        found = plan_problems(d.persona, d.pretext, d.turns, model, agent.description, voice=voice,
+                              technique=technique, risk_words=words)
+        found += [] if d.name.strip() else ["name is empty"]
+        plan = Plan(d.persona, d.pretext, tuple(t for t in d.turns if t.strip()))
+        score, other = most_similar(render_instructions(plan, risk, end_call=end_call, variant=slot.index), others)
+        if is_near_duplicate(score):
+            found.append(f"the scenario is {score:.2f} similar to {other!r}; write a clearly different one")
+        return found
+
     messages = attack_messages(ctx, technique, attack_type, voice=voice, steering=request.extra_instructions or "")
-    draft, usage = await ask_validated(
-        llm, messages, AttackDraft,
-        lambda d: plan_problems(d.persona, d.pretext, d.turns, model, agent.description, voice=voice,
-                                technique=technique, risk_words=words)
-        + ([] if d.name.strip() else ["name is empty"]), seed=seed)
+    draft, usage = await ask_validated(llm, messages, AttackDraft, problems, seed=seed)
     if draft is None:
         return _scenario(agent, model, request, slot, offline, risk, technique, ENGINE_FALLBACK, llm.model_name, seed,
                          taken_names, offline_title=True), usage
@@ -75,6 +86,36 @@ async def write_attack_item(
     item = _scenario(agent, model, request, slot, plan, risk, technique, ENGINE_LLM, llm.model_name, seed,
                      taken_names, title=" ".join(draft.name.split())[:80])
     return item, usage
+
+
+def offline_plan(ctx: AttackContext, technique: Technique, risk: Risk, voice: bool, seed: int,
+                 others: list[tuple[str, str]], end_call: bool, index: int) -> Plan:
+    """The technique's plan; when it is a near duplicate of an accepted item (a repeated risk and technique), its
+    second half is borrowed from another technique of the same modality, keeping the least similar."""
+    plan = technique.build(ctx, random.Random(seed))
+    score, _ = most_similar(render_instructions(plan, risk, end_call=end_call, variant=index), others)
+    if not is_near_duplicate(score):
+        return plan
+    best = (score, plan)
+    for partner in technique_order(voice, seed):
+        if partner.id == technique.id or partner.text_only != technique.text_only:
+            continue
+        other = partner.build(ctx, random.Random(seed + 1))
+        half = len(plan.turns) // 2
+        hybrid = Plan(plan.persona, plan.pretext, plan.turns[:half] + other.turns[half:])
+        score, _ = most_similar(render_instructions(hybrid, risk, end_call=end_call, variant=index), others)
+        if score < best[0]:
+            best = (score, hybrid)
+        if not is_near_duplicate(score):
+            break
+    return best[1]
+
+
+def comparables(agent: AgentSpec, accepted: list[GeneratedScenario] | None, index: int) -> list[tuple[str, str]]:
+    """(name, instructions) a new item must not duplicate: existing scenarios and accepted items of the batch."""
+    pairs = [(e.name, e.instructions) for e in agent.existing_scenarios if e.instructions]
+    pairs += [(a.name, a.instructions) for a in accepted or [] if a.index != index]
+    return pairs
 
 
 def slot_risk_and_technique(risks: RiskModel, slot: Slot, request: GenerationRequest,
