@@ -98,8 +98,9 @@ def _score(section: Section, start: int, end: int, quote: str, asked: str | None
     flat = " ".join(quote.split())
     if not MIN_CHARS <= len(flat) <= MAX_CHARS or len(flat.split()) < 5 or flat.endswith(":"):
         return None
-    if not re.search(r"[a-z]", flat):
-        return None
+    letters = [c for c in flat if c.isalpha()]
+    if not re.search(r"[a-z]", flat) or sum(c.isupper() for c in letters) > 0.6 * len(letters):
+        return None  # a shouted title line ("CLINIC - PATIENT POLICIES (rev.") is no passage
     kind = "faq" if asked else passage_kind(flat)
     score = 1.0
     score += 3 if re.search(r"\d", flat) else 0

@@ -118,6 +118,9 @@ def _question_for(candidate: Candidate, flat: str, topic: str, figure: str | Non
     if candidate.asked:
         asked = re.sub(r"^(?:q|question)\s*[:.)]\s*", "", candidate.asked, flags=re.I)
         return f"{rng.choice(_BARE_OPENERS)} {asked}", "If the answer is vague, ask the agent to be more specific."
+    labelled = _labelled_question(candidate, flat, rng)
+    if labelled:
+        return labelled, "If the agent is vague, ask it to be more specific."
     caller = to_caller_voice(flat)
     conditional = re.match(r"^If (.+?), (.+)$", caller)
     if conditional:
@@ -157,6 +160,32 @@ _FIGURE_QUESTIONS = {
     "date": ("When is {topic}?", "What's the date for {topic}?"),
     "count": ("How many are allowed for {topic}?", "Is there a limit for {topic}?"),
 }
+
+
+_LABELLED = (
+    (r"address|location", ("What's the address of {where}?", "Where exactly is {where}?")),
+    (r"hours|open", ("What are the opening hours at {where}?", "When is {where} open?")),
+    (r"provider|doctor|staff|team", ("Which doctors can I see at {where}?", "Who works at {where}?")),
+    (r"parking", ("Where do I park when I go to {where}?", "What's the parking like at {where}?")),
+    (r"transit|bus|train|subway", ("How do I get to {where} by public transport?",)),
+    (r"phone|line|number", ("What number do I call for {where}?",)),
+    (r"e-?mail", ("What's the email address for {where}?",)),
+    (r"access|wheelchair", ("How accessible is {where} for a wheelchair?",)),
+)
+
+
+def _labelled_question(candidate: Candidate, flat: str, rng: random.Random) -> str | None:
+    """A 'Label: value' line ('Hours: Monday to Friday …') asked about by what the label means, at its place."""
+    match = re.match(r"^([A-Z][\w /'-]{1,30}):\s+\S", flat)
+    if not match:
+        return None
+    label = match.group(1).strip()
+    where = (candidate.section.heading or candidate.subheading or "").strip(" :#*_") or "your office"
+    where = where.lower() if where.isupper() else where
+    for pattern, asks in _LABELLED:
+        if re.search(pattern, label, re.I):
+            return f"{rng.choice(_BARE_OPENERS)} {rng.choice(asks).format(where=where)}"
+    return f"{rng.choice(_BARE_OPENERS)} What should I know about the {label.lower()} at {where}?"
 
 
 def _figure_question(kind: str, topic: str, rng: random.Random) -> str | None:
