@@ -8,6 +8,8 @@ import re
 _INTERROGATIVE = {"what", "when", "where", "which", "who", "whom", "whose", "why", "how", "is", "are", "do", "does",
                   "did", "can", "could", "will", "would", "should", "may", "might", "have", "has", "am", "was", "were",
                   "shall", "any", "anything", "roughly", "about", "if", "and", "or", "also"}
+_GREETINGS = {"hi", "hello", "hey", "good", "morning", "afternoon", "evening", "sorry", "okay", "ok", "um", "right",
+              "thanks", "yes", "oh", "well"}
 _YES_NO = {"is", "are", "do", "does", "did", "can", "could", "will", "would", "should", "may", "have", "has", "am",
            "was", "were"}
 _WH = re.compile(r"\b(how (many|much|long|early|late|often)|what (time|percentage|day|date)|which|when)\b", re.I)
@@ -18,7 +20,11 @@ _NUMBER = re.compile(r"\d+(?:[.,:]\d+)?")
 def last_sentence(question: str) -> str:
     """The question's final sentence (greetings and context before it are dropped)."""
     parts = [p.strip() for p in re.split(r"(?<=[.!?])\s+", question.strip()) if p.strip()]
-    return parts[-1] if parts else ""
+    sentence = parts[-1] if parts else ""
+    head, comma, rest = sentence.partition(",")
+    if comma and head.lower().split()[:1] and head.lower().split()[0] in _GREETINGS:
+        return rest.strip()
+    return sentence
 
 
 def is_cloze(question: str) -> bool:

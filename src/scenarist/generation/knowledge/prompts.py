@@ -70,7 +70,7 @@ _OPENING = (
     "You are an ordinary caller phoning {agent} with a question.",
     "You are calling {agent} because you want to know something.",
     "You are a member of the public ringing {agent}.",
-    "You have picked up the phone to {agent} to check one thing.",
+    "You are calling {agent} to check one thing.",
 )
 _ASK = (
     "Ask it in your own words, for example: \"{question}\"",

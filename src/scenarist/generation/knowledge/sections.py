@@ -87,7 +87,9 @@ def row_pairs(columns: tuple[str, ...], line: str) -> list[tuple[str, str]]:
     """(column, value) pairs of one CSV data line, raw (`a,b`) or as extracted (`col: a; col: b`)."""
     if line.startswith(tuple(f"{c}:" for c in columns if c)):
         pairs = []
-        for part in line.split("; "):
+        # Only "; " before a column name separates cells ("Two visits; temporary crown" is one cell).
+        names = "|".join(re.escape(c) for c in columns if c)
+        for part in re.split(rf"; (?=(?:{names}):)", line):
             column, _, value = part.partition(":")
             if value.strip():
                 pairs.append((column.strip(), value.strip()))
