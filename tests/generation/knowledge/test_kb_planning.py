@@ -58,7 +58,7 @@ def test_quotes_are_verbatim_in_their_files_and_sections():
         assert slot.covers == [f"kb:file:{doc.file_id}:{topic_key(candidate)[1]}"]
         if doc.file_name.endswith(".csv"):
             row = int(passage.section.split()[-1])
-            assert PRICES_CSV.splitlines()[row - 1] == passage.quote  # the row a person sees in the file
+            assert PRICES_CSV.splitlines()[row - 1].startswith(passage.quote)  # the row a person sees in the file
 
 
 def test_questions_spread_across_all_files_and_their_sections():

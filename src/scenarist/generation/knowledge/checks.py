@@ -31,7 +31,7 @@ def is_cloze(question: str) -> bool:
     """A fill-in-the-blank: a statement with a question word in its middle ('So patients who arrive more than how
     many minutes late …?')."""
     sentence = last_sentence(question)
-    words = re.findall(r"[A-Za-z']+", sentence.lower())
+    words = [w.split("'")[0] for w in re.findall(r"[A-Za-z']+", sentence.lower())]
     if not words or words[0] in _INTERROGATIVE:
         return False
     return _WH.search(sentence) is not None
@@ -41,7 +41,7 @@ def restates_answer(question: str, answer_quote: str, figure: str | None = None)
     """A leading question that already holds its answer: a statement ending in '?' that gives the passage's key
     figure, or that repeats most of the passage's words."""
     sentence = last_sentence(question)
-    words = re.findall(r"[A-Za-z']+", sentence.lower())
+    words = [w.split("'")[0] for w in re.findall(r"[A-Za-z']+", sentence.lower())]
     yes_no = bool(words) and words[0] in _YES_NO
     declarative = bool(words) and words[0] not in _INTERROGATIVE and sentence.endswith("?")
     if figure and figure.lower() in sentence.lower() and (yes_no or declarative):

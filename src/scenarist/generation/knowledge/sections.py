@@ -100,12 +100,20 @@ def row_pairs(columns: tuple[str, ...], line: str) -> list[tuple[str, str]]:
 
 def original_row(columns: tuple[str, ...], line: str) -> str:
     """The CSV row as it stands in the uploaded file (`Sick visit,20,135,`), rebuilt from the extracted form
-    (`service: Sick visit; …`; empty cells come back empty, cells are quoted the way a spreadsheet writes them)."""
+    (`service: Sick visit; …`; empty cells come back empty). How the file quoted a cell holding a comma or a
+    semicolon is unknown, so the row stops before the first such cell when at least two plain cells precede it
+    (that prefix occurs in the file whatever the quoting)."""
     if not line.startswith(tuple(f"{c}:" for c in columns if c)):
         return line
     values = dict(row_pairs(columns, line))
+    cells = [values.get(c.strip(), "") for c in columns]
+    plain = 0
+    while plain < len(cells) and not re.search(r'[,;"\n]', cells[plain]):
+        plain += 1
+    if plain < len(cells) and plain >= 2:
+        return ",".join(cells[:plain])
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="").writerow([values.get(c.strip(), "") for c in columns])
+    csv.writer(buffer, lineterminator="").writerow(cells)
     return buffer.getvalue()
 
 
