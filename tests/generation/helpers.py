@@ -1,4 +1,4 @@
-"""Helpers shared by the workflow-generation tests: cached offline batches and small assertions."""
+"""Helpers shared by the workflow-generation tests: corpus agents, cached offline batches on their truth models."""
 
 from __future__ import annotations
 
@@ -6,15 +6,15 @@ from functools import lru_cache
 
 from scenarist.generation.pipeline import generate
 from scenarist.generation.types import GenerationRequest, GenerationResult
-from tests.fixtures.agents import ALL_AGENTS, long_prompt_variant, personalities
+from tests.fixtures.agents import personalities
+from tests.generation.truth import corpus_agent, corpus_slugs, truth_model
 
-AGENT_KEYS = tuple(ALL_AGENTS)
+AGENT_KEYS = tuple(corpus_slugs())
 
 
-def agent_for(key: str, long: bool = False):
-    """A fresh agent by key (optionally its ≥30k-char variant)."""
-    agent = ALL_AGENTS[key]()
-    return long_prompt_variant(agent) if long else agent
+def agent_for(key: str):
+    """A fresh copy of a corpus agent."""
+    return corpus_agent(key).model_copy(deep=True)
 
 
 def request_for(n: int, seed: int = 0, **extra) -> GenerationRequest:
@@ -24,6 +24,6 @@ def request_for(n: int, seed: int = 0, **extra) -> GenerationRequest:
 
 
 @lru_cache(maxsize=64)
-def offline_batch(key: str, n: int, seed: int = 0, long: bool = False) -> GenerationResult:
-    """Offline generation result, cached across tests (treat as read-only)."""
-    return generate(agent_for(key, long), request_for(n, seed))
+def offline_batch(key: str, n: int, seed: int = 0) -> GenerationResult:
+    """Offline generation on the agent's hand-written model, cached across tests (treat as read-only)."""
+    return generate(agent_for(key), request_for(n, seed), model=truth_model(key))

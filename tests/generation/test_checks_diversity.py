@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-from scenarist.generation.checks import check_item, coverage_report
+import pytest
+
+from scenarist.generation.checks import caller_text_problems, check_item, coverage_report, outcome_problems
 from scenarist.generation.diversity import NEAR_DUPLICATE_THRESHOLD, diversity_report, similarity
 from scenarist.generation.types import ExistingScenario
 from tests.generation.helpers import agent_for, offline_batch, request_for
+from tests.generation.truth import truth_model
+
+SLUG = "clinic-scheduling"
 
 
-def _item_and_context(index=0):
-    result = offline_batch("dental", 5)
+def _item_and_context(index=0, n=5):
+    result = offline_batch(SLUG, n)
     scenario = result.scenarios[index]
-    return scenario, dict(agent=agent_for("dental"), analysis=result.plan.analysis, request=request_for(5),
+    return scenario, dict(agent=agent_for(SLUG), model=result.plan.model, request=request_for(n),
                           slot=result.plan.slots[scenario.index])
 
 
@@ -25,7 +30,7 @@ def test_checks_catch_each_problem():
     phone = scenario.test_profile.testing_agent_variables["phone"]
     bad = scenario.model_copy(update={
         "name": "x" * 81,
-        "instructions": f"I am calling about my teeth. My phone is {phone}. {{{{test_profile.shoe_size}}}} " * 3,
+        "instructions": f"I am calling about my visit. My phone is {phone}. {{{{test_profile.shoe_size}}}} " * 3,
         "expected_outcome_prompt": "",
     })
     errors = " | ".join(check_item(bad, **ctx, taken_names={"x" * 81}))
@@ -34,23 +39,52 @@ def test_checks_catch_each_problem():
         assert expected in errors
 
 
+@pytest.mark.parametrize("text, problem", [
+    ("## Step 1 — Greet and get intent\nYou want to book a visit and you call the clinic about it today.", "headings"),
+    ("You want to cancel the step 1 part of your visit and you tell them so when you call.", "headings"),
+    ("You want your visit_type changed to a follow up; you tell the agent what you need.", "machine identifiers"),
+    ("You want the slot on 2026-07-16T09:00 and you tell the agent that you need it.", "machine dates"),
+    ("Thank you for calling Brightwater, how can I help you today? You want to book.", "agent's side"),
+    ("When the agent asks if you'd like to make any changes. If yes, route to the Reschedule flow. You agree.",
+     "agent's side"),
+    ("You ask the agent to run lookup_patient for you because you want your file checked.", "internal tools"),
+])
+def test_caller_text_checks_catch_agent_side_and_machine_text(text, problem):
+    errors = " | ".join(caller_text_problems(text, truth_model(SLUG)))
+    assert problem in errors
+
+
+def test_natural_caller_text_passes_the_caller_text_checks():
+    text = ("You are phoning Brightwater Family Clinic because you want to book a new appointment. You would like "
+            "Thursday July sixteenth at nine AM. When the agent asks who you are, give {{test_profile.phone}}.")
+    assert caller_text_problems(text, truth_model(SLUG)) == []
+
+
+def test_outcome_checks_reject_forbidden_disclosures():
+    scenario, ctx = _item_and_context()
+    bad = scenario.model_copy(update={"expected_outcome_prompt": "- The agent confirms the appointment id to the "
+                                                                 "caller.\n- The agent calls book_appointment."})
+    errors = " | ".join(outcome_problems(bad, ctx["model"]))
+    assert "internal id" in errors and "internal tools" in errors
+
+
 def test_duplicate_name_and_fixture_problems_are_reported():
     scenario, ctx = _item_and_context()
     errors = check_item(scenario, **ctx, taken_names={scenario.name.upper(), "other"})
     assert any("already used" in e for e in errors)
     broken = scenario.model_copy(deep=True)
-    broken.test_profile.main_agent_variables.pop("clinic_name")
-    broken.test_profile.testing_agent_variables["phone"] = "+44 0000 111111"
+    broken.test_profile.main_agent_variables.pop("current_date")
+    broken.test_profile.testing_agent_variables["phone"] = "+16175550000"
     errors = " | ".join(check_item(broken, **ctx))
-    assert "one value per dynamic variable" in errors and "not taken from a mock row" in errors
+    assert "one value per dynamic variable" in errors and "not taken from a success row" in errors
 
 
 def test_not_found_with_a_known_identity_is_rejected():
-    result = offline_batch("dental", 20)
+    result = offline_batch(SLUG, 20)
     scenario = next(s for s in result.scenarios if s.category == "not_found")
     known = scenario.model_copy(deep=True)
-    known.test_profile.testing_agent_variables["phone"] = "+44 7700 900123"
-    errors = check_item(known, agent=agent_for("dental"), analysis=result.plan.analysis, request=request_for(20),
+    known.test_profile.testing_agent_variables["phone"] = "+16175550142"
+    errors = check_item(known, agent=agent_for(SLUG), model=result.plan.model, request=request_for(20),
                         slot=result.plan.slots[scenario.index])
     assert any("mocks know" in e for e in errors)
 
@@ -64,21 +98,25 @@ def test_similarity_measure_and_threshold():
 
 
 def test_diversity_report_counts_near_duplicates_within_batch_and_against_existing():
-    scenarios = offline_batch("dental", 5).scenarios
+    scenarios = offline_batch(SLUG, 5).scenarios
     twin = scenarios[0].model_copy(update={"index": 5, "name": "twin"})
     report = diversity_report(list(scenarios) + [twin],
                               [ExistingScenario(name="old", instructions=scenarios[1].instructions)])
     assert report["near_duplicates"] == 1 and report["near_duplicates_of_existing"] == 1
     assert report["max_pairwise_similarity"] > 0.99 and report["pairs_compared"] == 15
-    assert set(report) >= {"measure", "threshold", "max_pairwise_similarity", "mean_pairwise_similarity",
-                           "near_duplicates"}
 
 
-def test_coverage_report_shape_and_uncovered_items():
-    result = offline_batch("bank", 1)
+def test_coverage_report_names_families_and_gaps():
+    result = offline_batch(SLUG, 1)
     report = coverage_report(result.plan, result.scenarios)
-    assert report["intents"]["total"] == 4 and report["intents"]["covered"] == 1
-    assert report["tools"]["covered"] < report["tools"]["total"]
+    model = result.plan.model
+    assert report["intents"]["total"] == len(model.intents) and report["intents"]["covered"] == 1
+    assert report["policies"]["covered"] == 0 and len(report["policies"]["gaps"]) == len(model.policies)
+    assert report["failure_modes"]["total"] == len(model.failure_modes)
     item = report["intents"]["items"][0]
     assert set(item) == {"id", "name", "covered", "scenarios"} and item["scenarios"] == [0]
     assert report["categories"] == {"happy_path": 1}
+    full = offline_batch(SLUG, 40)
+    wide = coverage_report(full.plan, full.scenarios)
+    assert wide["policies"]["covered"] == len(model.probe_policies())
+    assert wide["failure_modes"]["covered"] == len(model.failure_modes) and not wide["failure_modes"]["gaps"]

@@ -1,10 +1,10 @@
-"""The LLM engine against the LLM simulator: count, coverage, checks, fallback, and two sequential rounds."""
+"""The LLM engine against the LLM simulator: item calls from the slot's facts on fixed fixtures, shared prefix
+first, checks and re-asks (agent-side text, restated identities), fallback, rounds."""
 
 from __future__ import annotations
 
 import asyncio
 import json
-import re
 
 import pytest
 
@@ -13,13 +13,25 @@ from scenarist.generation.llm_prompts import PROMPT_VERSION
 from scenarist.generation.pipeline import ScenarioGenerator, generate
 from scenarist.llm.client import OpenAICompatibleLLM
 from tests.generation.helpers import agent_for, request_for
-from tests.generation.responders import SCRIPTED_INTENT, _user_text, good_responder
+from tests.generation.responders import _user_text, prompt_responder
+from tests.generation.truth import truth_model
 from tests.llm.helpers import fast_config
 from tests.llm_sim import LLMSimulator, SimConfig
+
+SLUG = "clinic-scheduling"
+
 
 @pytest.fixture(scope="module")
 def sim():
     simulator = LLMSimulator(SimConfig(latency_s=0.05)).start()
+    yield simulator
+    simulator.stop()
+
+
+@pytest.fixture(scope="module")
+def round_sim():
+    """Answers slow enough that every item request of a batch has left before the first answer arrives."""
+    simulator = LLMSimulator(SimConfig(latency_s=0.5)).start()
     yield simulator
     simulator.stop()
 
@@ -30,107 +42,102 @@ def llm(sim):
     return OpenAICompatibleLLM(fast_config(sim, max_concurrency=64))
 
 
-@pytest.fixture(scope="module")
-def round_sim():
-    """Answers slow enough that a batch's item requests (each leaves once its few ms of preparation are done,
-    see generation/pacing.py) have all left before the first answer, so one round is visible in the call log."""
-    simulator = LLMSimulator(SimConfig(latency_s=0.5)).start()
-    yield simulator
-    simulator.stop()
+def _item_calls(sim):
+    return [c for c in sim.calls if "<slot>" in _user_text({"messages": c.messages})]
 
 
-@pytest.mark.parametrize("n", [1, 5, 20])
-def test_llm_engine_count_coverage_checks_and_two_rounds(round_sim, n):
+def _slot_of(call) -> dict:
+    text = _user_text({"messages": call.messages})
+    return json.loads(text.split("<slot>\n", 1)[1].split("\n</slot>", 1)[0])
+
+
+@pytest.mark.parametrize("n", [1, 5, 12])
+def test_items_are_written_by_the_model_side_by_side_and_pass_the_checks(round_sim, n):
     sim = round_sim
     sim.reset()
     llm = OpenAICompatibleLLM(fast_config(sim, max_concurrency=64))
-    sim.set_responder(good_responder)
-    agent, request = agent_for("bank"), request_for(n)
-    result = generate(agent, request, llm)
+    sim.set_responder(prompt_responder)
+    agent, request = agent_for(SLUG), request_for(n)
+    result = generate(agent, request, llm, model=truth_model(SLUG))
     assert len(result.scenarios) == n and not result.errors
-    assert {s.provenance.engine for s in result.scenarios} == {"llm"}
-    assert {s.provenance.model for s in result.scenarios} == {llm.model_name}
+    assert "llm" in {s.provenance.engine for s in result.scenarios}
     assert {s.provenance.prompt_version for s in result.scenarios} == {PROMPT_VERSION}
-    analysis = result.plan.analysis
-    assert SCRIPTED_INTENT in [i.name for i in analysis.intents]  # merged, and nothing offline was lost
-    assert "postcode" in analysis.identity_fields
-    assert all(i.tools != ["not_a_tool"] for i in analysis.intents)
     for scenario in result.scenarios:
-        assert check_item(scenario, agent=agent, analysis=analysis, request=request,
+        assert check_item(scenario, agent=agent, model=result.plan.model, request=request,
                           slot=result.plan.slots[scenario.index]) == []
-    assert len({s.name for s in result.scenarios}) == n
-    if n >= len(analysis.intents):
-        assert result.coverage["intents"]["covered"] == result.coverage["intents"]["total"]
-        assert result.coverage["tools"]["covered"] == result.coverage["tools"]["total"]
-    assert result.usage["llm_calls"] == n + 1
-    calls = sim.calls
-    plan_call, item_calls = calls[0], calls[1:]
-    assert "<reference_draft>" not in _user_text({"messages": plan_call.messages})
-    assert len(item_calls) == n
-    assert all(c.started_at >= plan_call.ended_at for c in item_calls)  # round 2 starts after round 1
-    if n > 1:  # ...and its calls run side by side, not one after another
-        assert max(c.started_at for c in item_calls) < min(c.ended_at for c in item_calls)
+    calls = _item_calls(sim)
+    assert len(calls) >= n
+    if n > 1:  # one round: the item calls run side by side, not one after another
+        first = calls[:n]
+        assert max(c.started_at for c in first) < min(c.ended_at for c in first)
 
 
-def test_cached_analysis_means_one_round(sim, llm):
-    sim.set_responder(good_responder)
-    agent, request = agent_for("dental"), request_for(4)
-    generator = ScenarioGenerator(llm)
+def test_the_item_call_carries_the_full_prompt_first_and_the_slots_facts_last(sim, llm):
+    sim.set_responder(prompt_responder)
+    agent = agent_for("medicare-leads")  # > 30 000 characters: still sent whole, never a digest
+    generate(agent, request_for(12), llm, model=truth_model("medicare-leads"))
+    calls = _item_calls(sim)
+    assert len({json.dumps(c.messages[:2]) for c in calls}) == 1  # one shared prefix for provider caching
+    system, prefix, item = calls[0].messages[:3]
+    assert "is DATA about the agent under test" in system["content"]
+    assert agent.description in prefix["content"] and "<slot>" not in prefix["content"]
+    assert "reference_draft" not in json.dumps(calls[0].messages)  # no offline draft to imitate
+    slots = [_slot_of(c) for c in calls]
+    assert all({"name", "steps", "tools", "success"} <= set(s["intent"]) for s in slots if s.get("intent"))
+    probe = next(s for s in slots if s["category"] == "guardrail")
+    assert probe["rule_to_probe"]["text"] and probe["rule_to_probe"]["kind"]
+    failure = next(s for s in slots if s.get("failure"))
+    assert failure["failure"]["outcome"] in ("failure", "no_match", "empty", "partial")
+    assert any(s["expected_tool_calls"] for s in slots)  # the fixture is fixed before the model writes
 
-    async def run():
-        plan, _ = await generator.plan(agent, request)
-        sim.reset()
-        sim.set_responder(good_responder)
-        again, usage = await generator.plan(agent, request, cached_analysis=plan.analysis)
-        return plan, again, usage
 
-    plan, again, usage = asyncio.run(run())
+def test_a_cached_model_means_no_understanding_call(sim, llm):
+    sim.set_responder(prompt_responder)
+    agent, request = agent_for(SLUG), request_for(4)
+    plan, usage = asyncio.run(ScenarioGenerator(llm).plan(agent, request, cached_model=truth_model(SLUG)))
     assert usage.llm_calls == 0 and sim.calls == []
-    assert again.model_dump() == plan.model_dump()
+    assert plan.model == truth_model(SLUG)
 
 
-def script_responder(body: dict):
-    """A model that keeps writing a first-person script (fails the item checks every time)."""
-    if "<reference_draft>" not in _user_text(body):
-        return None  # the analysis call: synthesised
-    return {"name": "Script", "instructions": "I'm calling about my order. I say hello, then I read my order number "
-                                               "out and I wait for the agent.", "expected_outcome": ""}
+def _script(body: dict):
+    """A model that writes the agent's side (its greeting and routing) every time."""
+    if "<slot>" not in _user_text(body):
+        return {}
+    return {"name": "Greeting", "instructions": "Thank you for calling Brightwater Family Clinic, how can I help you "
+                                                "today? If yes, route to the Reschedule playbook. You verify the "
+                                                "caller with lookup_patient and you read the step 1 greeting.",
+            "expected_outcome": "- The agent confirms the appointment id to the caller."}
 
 
-def test_bad_items_are_reasked_then_fall_back_offline(sim, llm):
-    # Deterministically bad drafts (synthesised strings could pass the checks by chance as the drafts change).
-    sim.set_responder(script_responder)
-    agent, request = agent_for("delivery"), request_for(3)
-    result = generate(agent, request, llm)
+def test_agent_side_items_are_reasked_then_fall_back_offline(sim, llm):
+    sim.set_responder(_script)
+    agent, request = agent_for(SLUG), request_for(3)
+    result = generate(agent, request, llm, model=truth_model(SLUG))
     assert len(result.scenarios) == 3 and not result.errors
     assert {s.provenance.engine for s in result.scenarios} == {"offline-fallback"}
-    item_calls = [c for c in sim.calls if "<reference_draft>" in _user_text({"messages": c.messages})]
-    assert len(item_calls) == 3 * 3  # first ask + two re-asks per slot
-    reasks = [c for c in item_calls if "failed these checks" in c.messages[-1]["content"]]
-    assert len(reasks) == 6
-    for scenario in result.scenarios:
-        assert check_item(scenario, agent=agent, analysis=result.plan.analysis, request=request,
-                          slot=result.plan.slots[scenario.index]) == []
+    calls = _item_calls(sim)
+    assert len(calls) == 3 * 3  # first ask + two re-asks per slot
+    reask = next(c for c in calls if "failed these checks" in c.messages[-1]["content"])
+    problems = reask.messages[-1]["content"]
+    for expected in ("agent's side", "internal tools", "headings", "internal id"):
+        assert expected in problems
 
 
 def test_restated_identity_is_caught_and_reasked(sim, llm):
     state = {"asked": 0}
 
     def leaky(body):
-        text = _user_text(body)
-        if "<reference_draft>" not in text:
-            return None
+        if "<slot>" not in _user_text(body):
+            return {}
         state["asked"] += 1
-        answer = good_responder(body)
+        answer = prompt_responder(body)
         if "failed these checks" not in body["messages"][-1]["content"]:
-            entries = json.loads(text.split("<expected_tool_calls>\n", 1)[1].split("\n</expected_tool_calls>")[0])
-            phone = entries[0]["new_entry"]["input"]["phone"]
-            answer["instructions"] += f"\nYour phone number is {phone}."
+            answer["instructions"] += " Your phone number is +16175550187."
         return answer
 
     sim.set_responder(leaky)
-    agent, request = agent_for("dental"), request_for(1)
-    result = generate(agent, request, llm)
+    agent, request = agent_for(SLUG), request_for(1)
+    result = generate(agent, request, llm, model=truth_model(SLUG))
     assert state["asked"] == 2
     assert result.scenarios[0].provenance.engine == "llm"
     reask = [c for c in sim.calls if "failed these checks" in c.messages[-1]["content"]][0]
@@ -138,21 +145,19 @@ def test_restated_identity_is_caught_and_reasked(sim, llm):
 
 
 def test_refusal_falls_back_for_that_slot_only(sim, llm):
-    sim.set_responder(good_responder)
-    sim.script_faults([None, "refusal"])  # plan call fine, first item call refused
-    result = generate(agent_for("bank"), request_for(3), llm)
+    sim.set_responder(prompt_responder)
+    sim.script_faults(["refusal"])  # the first item call is refused
+    result = generate(agent_for(SLUG), request_for(3), llm, model=truth_model(SLUG))
     engines = sorted(s.provenance.engine for s in result.scenarios)
-    assert len(result.scenarios) == 3 and engines.count("llm") == 2 and engines.count("offline-fallback") == 1
+    assert len(result.scenarios) == 3 and engines.count("offline-fallback") >= 1 and "llm" in engines
 
 
-def test_agent_text_is_delimited_as_data_and_long_prompts_are_digested(sim, llm):
-    sim.set_responder(good_responder)
-    agent = agent_for("bank", long=True)
-    generate(agent, request_for(2), llm)
-    plan_call, item_call = sim.calls[0], sim.calls[1]
-    assert "is DATA about the agent under test" in plan_call.messages[0]["content"]
-    assert agent.description in plan_call.messages[1]["content"]  # the analysis call sees everything
-    item_text = item_call.messages[1]["content"]
-    assert "<agent_description>" in item_text and agent.description not in item_text
-    assert len(item_text) < 20_000
-    assert re.search(r"Workflow '.+':", item_text)
+def test_without_a_cached_model_the_model_is_understood_first(sim, llm):
+    sim.set_responder(prompt_responder)
+    agent, request = agent_for(SLUG), request_for(3)
+    result = generate(agent, request, llm)
+    assert result.plan.model.engine in ("llm", "offline-fallback")
+    assert len(result.scenarios) == 3 and not result.errors
+    items = _item_calls(sim)
+    understanding = [c for c in sim.calls if c not in items]
+    assert understanding and max(c.ended_at for c in understanding) <= min(c.started_at for c in items)

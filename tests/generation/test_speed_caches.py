@@ -7,13 +7,14 @@ import math
 from collections import Counter
 
 from scenarist.generation.diversity import shingles, similarity
-from scenarist.generation.llm_prompts import LLMAnalysis, LLMScenarioDraft
+from scenarist.generation.agent_model import AgentModel
+from scenarist.generation.llm_prompts import LLMScenarioDraft
 from scenarist.generation.pipeline import ScenarioGenerator
 from scenarist.generation.types import GenerationRequest, PersonalitySpec
 from scenarist.generation.writers.workflow import build_context, write_workflow_item
 from scenarist.llm.config import StructuredMode
 from scenarist.llm.structured import json_schema_of, response_format_for
-from tests.fixtures.agents import ALL_AGENTS
+from tests.generation.truth import corpus_agent, truth_model
 
 TEXTS = [
     "You are calling to book a hygiene cleaning. Give your {{test_profile.full_name}} when asked.",
@@ -44,15 +45,16 @@ def test_schemas_are_built_once_and_equal_pydantics():
     first = response_format_for(StructuredMode.JSON_SCHEMA, LLMScenarioDraft)
     assert response_format_for(StructuredMode.JSON_SCHEMA, LLMScenarioDraft) is first
     assert first["json_schema"]["schema"] == LLMScenarioDraft.model_json_schema()
-    assert json_schema_of(LLMAnalysis) == LLMAnalysis.model_json_schema()
+    assert json_schema_of(AgentModel) == AgentModel.model_json_schema()
     assert response_format_for(StructuredMode.JSON_OBJECT, LLMScenarioDraft) == {"type": "json_object"}
 
 
 def test_a_prebuilt_context_writes_the_same_item():
-    agent = ALL_AGENTS["dental"]()
+    agent = corpus_agent("clinic-scheduling")
     request = GenerationRequest(num_scenarios=12, personalities=[PersonalitySpec(id=1, name="Normal")], seed=5,
                                 generate_expected_outcomes=True)
-    plan, _ = asyncio.run(ScenarioGenerator(None, seed=5).plan(agent, request))
+    plan, _ = asyncio.run(ScenarioGenerator(None, seed=5).plan(agent, request,
+                                                               cached_model=truth_model("clinic-scheduling")))
     for slot in plan.slots:
         plain = write_workflow_item(agent, plan, request, slot, taken_names=set())
         reused = write_workflow_item(agent, plan, request, slot, taken_names=set(),

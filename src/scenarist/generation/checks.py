@@ -99,8 +99,8 @@ def outcome_problems(item: GeneratedScenario, model: AgentModel) -> list[str]:
     kinds = {d.kind for d in model.forbidden_disclosures}
     if _ID_DEMAND.search(text) and not re.search(r"\bnever\b[^.\n]{0,40}\bid", text, re.I):
         errors.append("expected outcome asks the agent to tell the caller an internal id")
-    named = [t.name for t in model.tools if t.name in text]
-    if named and "tool_names" in kinds:
+    named = [t.name for t in model.tools if re.search(rf"\b{re.escape(t.name)}\b", text)]
+    if named:  # the judge reads the conversation: outcomes describe behaviour, never internal names
         errors.append(f"expected outcome names internal tools ({', '.join(named)})")
     ids = internal_id_values(item)
     leaked = sorted(v for v in ids if v.lower() in text.lower())

@@ -54,6 +54,9 @@ def build_fixture(agent: AgentSpec, model: AgentModel, slot: Slot, rng: random.R
     else:
         fixture = _from_chain(agent, model, intent, mode, slot, rng)
     fixture.today = today
+    ids = {t.name: t.id for t in agent.tools}
+    for entry in fixture.entries:
+        entry.tool_id = ids.get(entry.tool_name)
     testing = dict(fixture.identity)
     if not any(canonical_field(k) in ("full_name", "first_name") for k in testing):
         testing["name"] = person_name(rng, model.language)
@@ -237,11 +240,12 @@ def _from_chain(agent: AgentSpec, model: AgentModel, intent: IntentModel | None,
         for key, value in {**_flat(row_input), **_flat(row.output)}.items():
             known.setdefault(key, value)
     facts = request_facts(entries)
-    identity = _identity(model, chain, known)
+    identity = _identity(model, chain, known, entries)
     return Fixture(profile=TestProfileData(name=""), entries=entries, identity=identity, facts=facts,
                    chain_id=chain.id if chain else None, source_rows=sources, failing_tool=failing)
 
 
+_RECORD_ID = re.compile(r"(^|_)(id|ref|reference|code)$", re.I)
 _PERSON_FIELDS = ("full_name", "first_name", "last_name", "date_of_birth", "phone", "email")
 _RANGE_KEY = re.compile(r"(_from|_to|_start|_end|^from$|^to$|range|limit|max|min)$", re.I)
 
@@ -258,8 +262,10 @@ def request_facts(entries: list[MockToolEntry]) -> dict[str, Any]:
         for key, value in row_input.items():
             if isinstance(value, (dict, list, bool)) or value in (None, ""):
                 continue
-            if is_identity_field(key):
+            if _RECORD_ID.search(key):
                 facts.update(_record_details(value, entries[:position]))
+            elif is_identity_field(key):
+                continue
             elif _RANGE_KEY.search(key):
                 ranges[key] = value
             else:
@@ -296,18 +302,30 @@ def _dicts(value: Any) -> list[dict[str, Any]]:
     return out
 
 
-def _identity(model: AgentModel, chain: Chain | None, known: dict[str, Any]) -> dict[str, Any]:
-    """The caller's identity: the verification fields (canonical names) and the person's name, from the chain."""
+def _identity(model: AgentModel, chain: Chain | None, known: dict[str, Any],
+              entries: list[MockToolEntry]) -> dict[str, Any]:
+    """The caller's identity: the verification fields (canonical names) and the person's name. Values the
+    expected tool calls carry come first (the lookup finds exactly this person); the chain's identity fills the
+    rest unless the verifying tool is called, whose rows then decide alone."""
+    in_calls: dict[str, Any] = {}
+    for entry in entries:
+        for part in (entry.new_entry.input, entry.new_entry.output):
+            for key, value in flatten_values(part):
+                if isinstance(value, (str, int)) and not isinstance(value, bool):
+                    in_calls.setdefault(canonical_field(leaf_key(key)), value)
+    verifier_called = model.verification.tool is not None and any(
+        e.tool_name == model.verification.tool for e in entries)
     source = dict(chain.identity) if chain is not None else {}
     out: dict[str, Any] = {}
-    wanted = list(model.verification.fields) + ["full_name", "first_name", "last_name"]
-    for name in wanted:
+    for name in list(model.verification.fields) + ["full_name", "first_name", "last_name"]:
         if name in out:
             continue
-        value = source.get(name)
-        if value is None:
-            value = next((v for k, v in known.items() if canonical_field(k) == name and isinstance(v, (str, int))),
-                         None)
+        value = in_calls.get(name)
+        if value is None and not (verifier_called and name in model.verification.fields):
+            value = source.get(name)
+            if value is None:
+                value = next((v for k, v in known.items() if canonical_field(k) == name
+                              and isinstance(v, (str, int))), None)
         if value is not None:
             out[name] = value
     return out

@@ -61,7 +61,7 @@ class ScenarioGenerator:
         if cached_model is not None:
             model = cached_model
         elif self.llm is not None:
-            model, usage = await llm_agent_model(agent, self.llm)
+            model, usage = await llm_agent_model(agent, self.llm, seed=self.seed)
         else:
             model = build_agent_model(agent)
         return self._allocate(agent, model, request), usage
@@ -255,16 +255,36 @@ def _from_draft(answer: LLMScenarioDraft, offline: GeneratedScenario, ctx, reque
 # ---------------------------------------------------------------- the library call
 
 
-def generate(agent: AgentSpec, request: GenerationRequest, llm: StructuredLLM | None = None) -> GenerationResult:
-    """Plan, write every slot concurrently, check, and report (synchronous; for the CLI and benchmarks)."""
-    return asyncio.run(generate_async(agent, request, llm))
+def _without_near_duplicates(generator: ScenarioGenerator, agent: AgentSpec, plan: Plan, request: GenerationRequest,
+                             scenarios: list[GeneratedScenario]) -> list[GeneratedScenario]:
+    """Items written concurrently never saw each other: a later item too close to an earlier one is written
+    again offline (bounded variations, the least similar kept)."""
+    slots = {s.index: s for s in plan.slots}
+    out: list[GeneratedScenario] = []
+    for item in scenarios:
+        if item.scenario_type == ScenarioKind.WORKFLOW and out:
+            score, _ = most_similar(item.instructions, [(o.name, o.instructions) for o in out])
+            if is_near_duplicate(score):
+                taken = {o.name for o in out} | {e.name for e in agent.existing_scenarios}
+                item = generator._write_offline(agent, plan, request, slots[item.index], taken, out,
+                                                engine=ENGINE_FALLBACK)
+        out.append(item)
+    return out
 
 
-async def generate_async(agent: AgentSpec, request: GenerationRequest,
-                         llm: StructuredLLM | None = None) -> GenerationResult:
+
+def generate(agent: AgentSpec, request: GenerationRequest, llm: StructuredLLM | None = None, *,
+             model: AgentModel | None = None) -> GenerationResult:
+    """Plan, write every slot concurrently, check, and report (synchronous; for the CLI and benchmarks).
+    `model` is an agent model already at hand (a cached one): then the agent is not understood again."""
+    return asyncio.run(generate_async(agent, request, llm, model=model))
+
+
+async def generate_async(agent: AgentSpec, request: GenerationRequest, llm: StructuredLLM | None = None, *,
+                         model: AgentModel | None = None) -> GenerationResult:
     """The async body of `generate`."""
     generator = ScenarioGenerator(llm, seed=request.seed)
-    plan, usage = await generator.plan(agent, request)
+    plan, usage = await generator.plan(agent, request, cached_model=model)
     taken = {s.name for s in agent.existing_scenarios}
     accepted: list[GeneratedScenario] = []
     errors: list[GenerationError] = []
@@ -282,7 +302,7 @@ async def generate_async(agent: AgentSpec, request: GenerationRequest,
         accepted.append(item)
 
     await asyncio.gather(*(one(slot) for slot in plan.slots))
-    scenarios = sorted(accepted, key=lambda s: s.index)
+    scenarios = _without_near_duplicates(generator, agent, plan, request, sorted(accepted, key=lambda s: s.index))
     return GenerationResult(
         plan=plan, scenarios=scenarios, errors=sorted(errors, key=lambda e: e.index), usage=usage.to_dict(),
         coverage=generator.coverage(plan, scenarios), diversity=generator.diversity(scenarios, agent.existing_scenarios),

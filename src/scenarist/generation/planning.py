@@ -158,12 +158,15 @@ def map_candidates(model: AgentModel, existing: list[ExistingScenario], needed: 
     if not intents:  # nothing understood as a workflow: the tools' capabilities are all a caller can come for
         happy += [_Candidate("happy_path", None, "plain", tool_name=t.name, covers=(f"tool:{t.name}",))
                   for t in model.tools if t.rows]
-    probes = [_probe(model, policy) for policy in sorted(model.probe_policies(),
-                                                          key=lambda p: _POLICY_ORDER.get(p.kind, 9))]
+    probes = [_probe(model, policy) for policy in sorted(model.probe_policies(), key=probe_rank)]
     failures = [_failure(model, mode) for mode in model.failure_modes]
     second = _interleave(probes, failures)
     later = _branches(model, intents) + _edges(model, intents) + _variants(model, intents)
-    ordered = happy + second + later
+    ordered, seen = [], set()
+    for cand in happy + second + later:  # one slot per distinct candidate
+        if cand.key() not in seen:
+            seen.add(cand.key())
+            ordered.append(cand)
     # Path types the agent's existing scenarios already cover go last.
     out = [c for c in ordered if (c.category, c.intent_id) not in taken]
     out += [c for c in ordered if (c.category, c.intent_id) in taken]
@@ -175,12 +178,34 @@ def map_candidates(model: AgentModel, existing: list[ExistingScenario], needed: 
     return out[:needed]
 
 
+_GENERIC_TRIGGER = re.compile(r"(pushes towards what the rule forbids|\{\{)", re.I)
+_ACTIONABLE = re.compile(r"\b(never|do not|don't|must not|cannot|may not|nunca)\b", re.I)
+
+
+def probe_rank(policy: PolicyModel) -> tuple[int, int]:
+    """Rules a caller can clearly trigger first: emergencies, then privacy and prohibitions with a concrete
+    move, then rules with a real trigger and prescribed response; obligations and error handling (the failure
+    paths play those out) last."""
+    concrete = bool(_ACTIONABLE.search(policy.text)) or bool(policy.trigger and not _GENERIC_TRIGGER.search(
+        policy.trigger) and policy.response)
+    vague = bool(_GENERIC_TRIGGER.search(policy.trigger or "")) and not _ACTIONABLE.search(policy.text)
+    return (0 if policy.kind == PolicyKind.EMERGENCY else 4 if vague else 1 if concrete else 2,
+            _POLICY_ORDER.get(policy.kind, 9))
+
+
+# At most this many probes are planned before the next failure path when n cannot hold both.
+_PROBES_PER_FAILURE = 2
+
+
 def _interleave(first: list[_Candidate], second: list[_Candidate]) -> list[_Candidate]:
-    """Both lists merged in proportion, so a short n still gets some of each (`first` leads on ties)."""
+    """Both lists merged so a short n still gets some of each: `first` in proportion, but never more than
+    _PROBES_PER_FAILURE of `first` in a row while `second` has items."""
     out: list[_Candidate] = []
-    i = j = 0
+    i = j = run = 0
     while i < len(first) or j < len(second):
-        take_first = j >= len(second) or (i < len(first) and i * len(second) <= j * len(first))
+        proportional = i < len(first) and i * len(second) <= j * len(first)
+        take_first = j >= len(second) or (proportional or run < 1) and run < _PROBES_PER_FAILURE and i < len(first)
+        run = run + 1 if take_first else 0
         if take_first:
             out.append(first[i])
             i += 1

@@ -23,6 +23,7 @@ from .intents import (
     attach_verification,
     capability,
     finish_intents,
+    knowledge_intents,
     merge_intents,
     playbook_intents,
     tool_intents,
@@ -63,15 +64,18 @@ def agent_model_version_hash(agent: AgentSpec) -> str:
 
 def build_agent_model(agent: AgentSpec) -> AgentModel:
     """Deterministic text analysis of the agent's prompt, tools and mock rows into its AgentModel."""
-    parsed = parse_prompt(agent.description)
     language = language_of(agent)
     tools = tool_models(agent.tools, capability)
+    parsed = parse_prompt(agent.description, [t.name for t in tools])
     chains = chains_of(tools)
     tool_names = [t.name for t in tools]
     verification = verification_of(parsed, tools)
-    intents = merge_intents(playbook_intents(parsed, tool_names, language))
-    if not intents:
-        intents = merge_intents(tool_intents(tools, verification))
+    intents = playbook_intents(parsed, tool_names, language)
+    if intents:
+        intents += tool_intents(tools, verification, intents, side_effect_only=True)
+    else:
+        intents = tool_intents(tools, verification)
+    intents = merge_intents(intents + knowledge_intents(parsed, language))
     attach_verification(intents, verification, tools)
     finish_intents(intents, tools)
     policies = policies_of(parsed, intents)

@@ -40,7 +40,9 @@ _KEY_RULES: list[tuple[re.Pattern[str], str]] = [
 PHRASES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"last (?:four|4)(?: digits)? of (?:their |the |your )?(?:ssn|social)|ssn last (?:four|4)", re.I),
      "ssn_last4"),
-    (re.compile(r"(?:[uú]ltim[oa]s? (?:cuatro|4)(?: d[ií]gitos)? del? (?:dni|nie|documento)|last (?:four|4)(?: digits)?"
+    (re.compile(r"(?:(?:cuatro|4) [uú]ltim[oa]s (?:cifras|d[ií]gitos) del? (?:dni|nie|documento)|"
+                r"[uú]ltim[oa]s? (?:cuatro|4)(?: (?:d[ií]gitos|cifras))? del? (?:dni|nie|documento)|"
+                r"last (?:four|4)(?: digits)?"
                 r" of (?:their |the )?(?:national id|dni|id number))", re.I), "national_id_last4"),
     (re.compile(r"last (?:four|4)(?: digits)?(?: of (?:the |their |your )?(?:card|card number))?|card'?s last "
                 r"(?:four|4)", re.I), "card_last4"),
@@ -58,7 +60,8 @@ PHRASES: list[tuple[re.Pattern[str], str]] = [
      "confirmation_number"),
     (re.compile(r"customer (?:id|number)", re.I), "customer_id"),
     (re.compile(r"pet'?s? name|name of (?:the|their) pet|nombre de la mascota", re.I), "pet_name"),
-    (re.compile(r"phone number|phone|mobile(?: number)?|telephone|callback number|n[uú]mero de (?:l[ií]nea|"
+    (re.compile(r"phone number|(?<!over the )(?<!on the )(?<!by )phone(?! (system|line|call|tree|menu))|"
+                r"mobile(?: number)?|telephone|callback number|n[uú]mero de (?:l[ií]nea|"
                 r"tel[eé]fono|m[oó]vil)|l[ií]nea", re.I), "phone"),
     (re.compile(r"first name", re.I), "first_name"),
     (re.compile(r"last name|surname", re.I), "last_name"),
@@ -98,7 +101,13 @@ def fields_in_text(text: str) -> list[tuple[int, str]]:
                 continue
             spans.append((match.start(), match.end(), field))
     found: list[tuple[int, str]] = []
-    for start, _, field in sorted(spans):
-        if field not in [f for _, f in found]:
+    previous_end = -100
+    for start, end, field in sorted(spans):
+        # "the ZIP code of the billing address": the second phrase only qualifies the first
+        qualifier = re.fullmatch(r"\s+(of|on|for|de|del)\s+(the\s+|their\s+|la\s+|"
+                                 r"su\s+)?", text[previous_end:start] or "x")
+        part_of_address = field == "zip_code" and "address" in [f for _, f in found]
+        if field not in [f for _, f in found] and not qualifier and not part_of_address:
             found.append((start, field))
+        previous_end = end
     return found

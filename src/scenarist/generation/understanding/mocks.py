@@ -12,59 +12,90 @@ from ..types import ToolSpec
 from .fields import canonical_identity_field
 
 _NO_MATCH_CODE = re.compile(r"not_?found|no_?match|mismatch|not_?match|no_?coincide|no_?encontrad|no_?record|"
-                            r"unknown_|not_?registered|not_?verified|no_?existe|invalid_(id|number|account)|"
+                            r"^unknown$|unknown_|not_?registered|not_?verified|no_?existe|invalid_(id|number|"
+                            r"account)|"
                             r"does_?not_?exist", re.I)
-_FAILURE_WORD = re.compile(r"^(error|errors|failed|failure|fail|rejected|rechazad[oa]|denied|declined|timeout|"
-                           r"timed_?out|unavailable|fallid[oa]|ko|refused|blocked)$", re.I)
-_PARTIAL_WORD = re.compile(r"^(partial|partial_success|partially_\w+|parcial|no_aplicad[oa]|not_applied|"
-                           r"backordered|skipped|pending_vendor)$", re.I)
+_EMPTY_CODE = re.compile(r"^(no_\w*available|none_available|no_availability|no_slots|no_results|no_openings|"
+                         r"sin_disponibilidad|fully_booked|sold_out|no_hay_\w+)$", re.I)
+_FAILURE_TOKENS = {"ERROR", "ERRORS", "FAILED", "FAILURE", "FAIL", "REJECTED", "RECHAZADO", "RECHAZADA", "DENIED",
+                   "DECLINED", "TIMEOUT", "TIMED", "UNAVAILABLE", "FALLIDO", "FALLIDA", "KO", "REFUSED", "DOWN",
+                   "NO_DISPONIBLE", "DISPONIBLE_NO", "LOCKED", "BLOCKED", "SUSPENDED", "DISABLED", "UNREACHABLE",
+                   "CONFLICT", "EXCEPTION"}
+_LOCK_TOKENS = {"LOCKED", "BLOCKED", "SUSPENDED", "DISABLED", "ERROR", "TIMEOUT", "UNAVAILABLE", "FAILED"}
+_PARTIAL_TOKENS = {"PARTIAL", "PARTIALLY", "INCOMPLETE", "PARCIAL", "PARCIALMENTE", "INCOMPLETO"}
+_PARTIAL_VALUE = re.compile(r"^(no_aplicad[oa]|not_applied|backordered|partial\w*|skipped|incomplete)$", re.I)
 _MATCH_FLAGS = {"match", "matched", "found", "exists", "verified", "valid", "coincide", "encontrado", "authenticated",
-                "is_match", "record_found", "verificado", "identified"}
+                "is_match", "record_found", "verificado", "identified", "is_valid"}
 _DONE_FLAGS = {"ok", "success", "succeeded", "transferred", "transferido", "reset", "created", "booked", "cancelled",
                "canceled", "connected", "completed", "done", "sent", "updated", "scheduled", "submitted", "accepted",
                "processed", "confirmed", "added", "saved", "filed", "registered", "approved", "exito", "éxito",
-               "realizado", "enviado"}
+               "realizado", "enviado", "held", "rescheduled", "conectado", "bloqueado", "cambiado"}
+_AVAILABILITY_FLAG = re.compile(r"(^|_)(open|available|availability|covered|in_stock|has_\w+|disponible|"
+                                r"eligible_now)$", re.I)
 _STATUS_KEYS = {"status", "state", "result", "resultado", "estado", "outcome", "code", "error_code", "codigo",
                 "código", "reason", "motivo", "error", "type"}
+_STATUS_SUFFIX = re.compile(r"_(status|state|result|code|estado|resultado)$", re.I)
 _ERROR_KEYS = {"error", "errors", "error_code", "error_message", "fault", "exception"}
-_NOTE_KEYS = {"warning", "warnings", "aviso", "advertencia", "note", "partial", "partial_failure", "failed_items"}
+_NOTE_KEYS = {"warning", "warnings", "aviso", "advertencia", "note", "partial", "partial_failure", "failed_items",
+              "missing"}
 _LOOKUP_TOOL = re.compile(r"(^|_)(lookup|look_up|find|search|verify|identify|locate|authenticate|match|buscar|"
                           r"verificar|identificar|validate)(_|$)", re.I)
+_AVAILABILITY_TOOL = re.compile(r"slots?|availab|openings?|times|tables|windows|points|locations|plans|planes|"
+                                r"options|dates|disponib", re.I)
 _SIDE_EFFECT = re.compile(r"(^|_)(book|create|cancel|update|modify|change|reschedule|transfer|refund|freeze|block|"
-                          r"unblock|submit|file|send|add|delete|remove|register|reset|order|place|schedule|report|open|"
-                          r"close|pay|charge|issue|request|escalate|log|record|save|set|replace|return|initiate|start|"
-                          r"stop|dispute|enroll|activate|deactivate|reserve|confirm|assign|notify|page|dispatch|"
+                          r"unblock|submit|file|send|add|delete|remove|register|reset|order|place|schedule|"
+                          r"report|open|"
+                          r"close|pay|charge|issue|request|escalate|log|record|save|set|replace|return|"
+                          r"initiate|start|"
+                          r"stop|dispute|enroll|activate|deactivate|reserve|confirm|assign|notify|page|dispatch|hold|"
                           r"bloquear|cambiar|crear|cancelar|anular|reservar|registrar|transferir|enviar|solicitar|"
                           r"modificar|actualizar)(_|$)", re.I)
 
 
+def _nothing(tool_name: str) -> RowOutcome:
+    """An empty answer: no match for a lookup of a person/record, empty for a search of availability/options."""
+    if _LOOKUP_TOOL.search(tool_name) and not _AVAILABILITY_TOOL.search(tool_name):
+        return RowOutcome.NO_MATCH
+    return RowOutcome.EMPTY
+
+
 def classify_output(output: Any, tool_name: str = "") -> RowOutcome:
     """What a mock row's output models: success, no_match, failure, empty or partial."""
-    lookup = bool(_LOOKUP_TOOL.search(tool_name))
     if output is None or output == "" or output == {}:
         return RowOutcome.EMPTY
     if isinstance(output, list):
-        if not output:
-            return RowOutcome.NO_MATCH if lookup else RowOutcome.EMPTY
-        return RowOutcome.SUCCESS
+        return RowOutcome.SUCCESS if output else _nothing(tool_name)
     if isinstance(output, str):
         return _classify_text(output)
     if not isinstance(output, dict):
         return RowOutcome.SUCCESS
     codes = _status_values(output)
-    if any(_NO_MATCH_CODE.search(c) for c in codes) or any(
-            output.get(k) is False for k in output if k.lower() in _MATCH_FLAGS):
+    tokens = {t for c in codes for t in re.split(r"[_\W]+", c.upper()) if t}
+    match_false = any(output.get(k) is False for k in output if k.lower() in _MATCH_FLAGS)
+    if any(_NO_MATCH_CODE.search(c) for c in codes) or (match_false and not tokens & _LOCK_TOKENS):
         return RowOutcome.NO_MATCH
-    if _is_failure(output, codes):
+    if _hard_failure(output) or tokens & _FAILURE_TOKENS:
         return RowOutcome.FAILURE
-    if _is_partial(output, codes):
-        return RowOutcome.PARTIAL
+    if any(_EMPTY_CODE.match(c) for c in codes):
+        return RowOutcome.EMPTY
+    if all(v is None for v in output.values()):
+        return _nothing(tool_name)  # {"order": null}
     lists = [v for v in output.values() if isinstance(v, list)]
+    subject = set(re.split(r"_", tool_name.lower())) - {"check", "get", "find", "lookup", "status", "list"}
+    flags = [k for k, v in output.items() if v is False and (_AVAILABILITY_FLAG.search(k) or k.lower() in subject)]
+    if flags:
+        return RowOutcome.PARTIAL if any(lists) else RowOutcome.EMPTY
+    if match_false or any(v is False and (k.lower() in _DONE_FLAGS or re.fullmatch(r"[a-z]+ed", k.lower()))
+                          for k, v in output.items()) or output.get("rejected") is True:
+        return RowOutcome.FAILURE
+    if _is_partial(output, codes, tokens):
+        return RowOutcome.PARTIAL
     if lists and not any(lists) and not any(isinstance(v, dict) and v for v in output.values()):
-        return RowOutcome.NO_MATCH if lookup else RowOutcome.EMPTY
-    counts = [output.get(k) for k in ("count", "total", "total_results", "results_count") if k in output]
+        return _nothing(tool_name)
+    counts = [v for k, v in output.items() if re.search(r"(^|_)(count|total|total_results|available)$", k)
+              and isinstance(v, int) and not isinstance(v, bool)]
     if counts and all(c == 0 for c in counts):
-        return RowOutcome.NO_MATCH if lookup else RowOutcome.EMPTY
+        return _nothing(tool_name)
     return RowOutcome.SUCCESS
 
 
@@ -83,7 +114,8 @@ def _status_values(output: dict) -> list[str]:
     """String values of status-like keys, at the top level and inside an `error` object."""
     values = []
     for key, value in output.items():
-        if key.lower() in _STATUS_KEYS:
+        low = key.lower()
+        if low in _STATUS_KEYS or _STATUS_SUFFIX.search(low):
             if isinstance(value, str):
                 values.append(value.strip().replace(" ", "_").replace("-", "_"))
             elif isinstance(value, dict):
@@ -91,28 +123,29 @@ def _status_values(output: dict) -> list[str]:
     return values
 
 
-def _is_failure(output: dict, codes: list[str]) -> bool:
-    """An error key, an HTTP error status, a failure status word, a done-flag set to false, or `rejected`."""
+def _hard_failure(output: dict) -> bool:
+    """An error key, or an HTTP error status."""
     for key, value in output.items():
         low = key.lower()
         if low in _ERROR_KEYS and value not in (None, "", [], {}, False):
             return True
-        if low in ("status", "http_status", "status_code", "statuscode", "code") and isinstance(value, int) \
-                and value >= 400:
+        if low in ("status", "http_status", "status_code", "statuscode", "code", "sip_code") and \
+                isinstance(value, int) and not isinstance(value, bool) and value >= 400:
             return True
-        if low in _DONE_FLAGS and value is False:
-            return True
-        if low in ("rejected", "failed", "error") and value is True:
-            return True
-    return any(_FAILURE_WORD.match(c) for c in codes if c)
+    return False
 
 
-def _is_partial(output: dict, codes: list[str]) -> bool:
-    """A partial-status word anywhere, or a warning/note beside a result that is not complete."""
-    if any(_PARTIAL_WORD.match(c) for c in codes):
+def _is_partial(output: dict, codes: list[str], tokens: set[str]) -> bool:
+    """A partial/incomplete/pending status, a 'not applied'/'backordered' value anywhere, several candidates for
+    one lookup, several answers missing, or a warning/note beside a result that is not complete."""
+    if tokens & _PARTIAL_TOKENS or any(c.upper().startswith("PENDING") for c in codes):
         return True
-    scalars = [str(v) for _, v in flatten_values(output) if isinstance(v, str)]
-    if any(_PARTIAL_WORD.match(s.strip()) for s in scalars):
+    if any(re.search(r"(^|_)(match_count|matches|candidate_count)$", k) and isinstance(v, int) and v > 1
+           for k, v in output.items()):
+        return True
+    if sum(v is None for v in output.values()) >= 3 and sum(v is not None for v in output.values()) >= 2:
+        return True
+    if any(_PARTIAL_VALUE.match(str(v).strip()) for _, v in flatten_values(output) if isinstance(v, str)):
         return True
     return any(k.lower() in _NOTE_KEYS and v not in (None, "", [], False) for k, v in output.items()) and \
         any(v is None for v in output.values())
@@ -177,10 +210,10 @@ def _link_values(value: Any) -> set[str]:
         if isinstance(scalar, bool) or not isinstance(scalar, (str, int)):
             continue
         text = normalise_value(scalar)
-        if len(text) < 4 or re.fullmatch(r"\d{4}-\d{2}-\d{2}.*", str(scalar)):
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}.*", str(scalar)) or text.isdigit() and len(text) < 3:
             continue
         leaf = leaf_key(key)
-        if _LINK_KEY.search(leaf) or canonical_identity_field(leaf, key):
+        if _LINK_KEY.search(leaf) and len(text) >= 2 or canonical_identity_field(leaf, key) and len(text) >= 4:
             out.add(text)
     return out
 

@@ -17,13 +17,16 @@ _RULE_WORDS = re.compile(
     r"\b(never|must|always|do not|don't|cannot|can't|can not|only|under no circumstances|not allowed|required|"
     r"may not|should not|shouldn't|is not permitted|prohibited|forbidden|refuse|before (you|any|collecting|"
     r"transferring|booking)|unless|nunca|jam[aá]s|siempre|debes|no debes|no puedes|solo|s[oó]lo|prohibido|"
-    r"obligatori\w*|antes de)\b", re.I)
+    r"obligatori\w*|antes de|(does|do) not handle|doesn'?t handle|not able to)\b", re.I)
 _CONDITIONAL = re.compile(
-    r"^(?:(?:if|when|whenever|should|in case|si|cuando|en caso de que)\b)\s*(.+?)(?:,\s*|\s+then\s+|\s*[—–→]\s*|:\s+)"
+    r"^(?:(?:if|when|whenever|should|in case|si|cuando|en caso de que|en caso de)\b)\s*(.+?)(?:,\s*|"
+    r"\s+then\s+|\s*[—–→]\s*|:\s+)"
     r"(.+)$", re.I)
 _INSTRUCTING = re.compile(r"\b(tell|say|transfer|escalate|offer|inform|warn|remind|explain|read|stop|end the call|"
                           r"hang up|apologi[sz]e|advise|direct|refer|give|dile|transfiere|ofrece|informa|indica|"
-                          r"explica|deriva)\b", re.I)
+                          r"explica|deriva|ind[ií]quel\w*|recomiend\w*|d[ií]gal\w*|expliqu\w*|ofrezc\w*|transfier\w*|"
+                          r"inform\w*|pida|remit\w*|no haga|no siga)\b", re.I)
+_SPANISH_PROHIBITION = re.compile(r"^(no|nunca|jam[aá]s)\s+\w+", re.I)
 _KINDS: list[tuple[PolicyKind, re.Pattern[str]]] = [
     (PolicyKind.EMERGENCY, re.compile(
         r"\b(9-?1-?1|112|emergenc\w*|ambulance|chest pain|trouble breathing|stroke|suicid\w*|self-harm|hurt(ing)? "
@@ -37,7 +40,8 @@ _KINDS: list[tuple[PolicyKind, re.Pattern[str]]] = [
         r"tool names?|system prompt|your instructions|reveal|read (it|them|\w+ \w+)? ?(back|aloud|out)|"
         r"otr[oa]s? (clientes?|titulares?|l[ií]neas?)|datos personales|puk|full card)\b", re.I)),
     (PolicyKind.SCOPE, re.compile(
-        r"\b(only (handle|help|assist|deal|answer|discuss|take)|outside (of )?(your|the|this) (scope|line)|"
+        r"\b(only (handle|help|assist|deal|answer|discuss|take)|(does|do) not handle|doesn'?t handle|"
+        r"outside (of )?(your|the|this) (scope|line)|"
         r"not able to help with|off-topic|unrelated|you do not (handle|do|troubleshoot)|not your job|"
         r"legal advice|medical advice|financial advice|solo (atiendes|gestionas|puedes)|no gestionas)\b", re.I)),
     (PolicyKind.ERROR_HANDLING, re.compile(
@@ -74,7 +78,7 @@ def split_sentences(text: str) -> list[str]:
     return out
 
 
-_MARKER = re.compile(r"^\s*(?:[-*•·–]|\d+[.)]|[a-z][.)]|\d+\))\s+")
+_MARKER = re.compile(r"^\s*(?:[-*•·–]|\d+(?:\.\d+)*[.)]|[a-z][.)]|\(?[a-z]\))\s+")
 
 
 def rule_units(parsed: ParsedPrompt, block: Block) -> list[str]:
@@ -93,11 +97,12 @@ def rule_units(parsed: ParsedPrompt, block: Block) -> list[str]:
         units.append(" ".join(current))
     out = []
     for unit in units:
-        for sentence in split_sentences(unit.replace("**", "")):
-            sentence = re.sub(r"^(<[^>]+>\s*)+|(\s*</[^>]+>)+$", "", sentence).strip()
-            if sentence:
-                out.append(sentence)
+        for piece in _INLINE_TAG.split(unit.replace("**", "")):  # <rule id="x">…</rule> items on one line
+            out.extend(sentence for sentence in split_sentences(piece) if sentence)
     return out
+
+
+_INLINE_TAG = re.compile(r"</?[A-Za-z_][\w-]*(?:\s+[\w-]+\s*=\s*\"[^\"]*\")*\s*/?>")
 
 
 def policy_kind(sentence: str, role: SectionRole) -> PolicyKind:
@@ -135,12 +140,13 @@ def policies_of(parsed: ParsedPrompt, intents: list[IntentModel]) -> list[Policy
         if block.role in _SKIP_SECTIONS:
             continue
         owner = by_section.get(f"section:{block.index}")
-        for sentence in rule_units(parsed, block):
+        heading = [block.title] if block.title and _RULE_WORDS.search(block.title) else []
+        for sentence in heading + rule_units(parsed, block):
             if len(sentence) < 12 or sentence.endswith(":") or sentence.lower() in seen:
                 continue
             in_rules = block.role in _RULE_SECTIONS
             conditional = bool(_CONDITIONAL.match(sentence)) and bool(_INSTRUCTING.search(sentence))
-            if not (in_rules or _RULE_WORDS.search(sentence) or conditional):
+            if not (in_rules or _RULE_WORDS.search(sentence) or conditional or _SPANISH_PROHIBITION.match(sentence)):
                 continue
             if block.role == SectionRole.TOOLS and not _RULE_WORDS.search(sentence):
                 continue
@@ -148,7 +154,9 @@ def policies_of(parsed: ParsedPrompt, intents: list[IntentModel]) -> list[Policy
             kind = policy_kind(sentence, block.role)
             trigger, response = _trigger_response(sentence, kind)
             style = block.role == SectionRole.STYLE or bool(_STYLE_ONLY.search(sentence))
-            probe = not style and (in_rules or block.role in (SectionRole.PLAYBOOK, SectionRole.FLOW) and conditional
+            # A caller can trigger it: a rule-worded sentence, a conditional instruction or a typed rule; a bare
+            # fact of a rule section ("Closed on Sundays.") is kept as a policy but is not worth its own probe.
+            probe = not style and (bool(_RULE_WORDS.search(sentence)) or conditional
                                    or kind not in (PolicyKind.OBLIGATION,))
             policies.append(PolicyModel(
                 id=f"policy:{len(policies) + 1}:{slugify(sentence, 32)}", kind=kind, text=sentence, trigger=trigger,

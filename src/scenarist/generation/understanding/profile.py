@@ -28,8 +28,8 @@ _DOMAIN_TERMS: dict[str, list[tuple[str, int]]] = {
     "hospitality": [(r"restaurant|reservations?|tables?|party of|guests?|menu|dining|hotel|check-in|rooms?", 2)],
     "banking": [(r"\bbank\w*|debit|credit card|cardholders?|card services|account balance|dispute|chargeback|"
                  r"overdraft|freeze (the|your) card|replacement card", 3), (r"\bcards?\b|transactions?", 1)],
-    "healthcare": [(r"clinic|patients?|doctors?|physicians?|medical|hospital|nurse|provider|dental|dentist|"
-                    r"appointments?|cl[ií]nica|paciente", 2)],
+    "healthcare": [(r"clinic|patients?|doctors?|physicians?|medical|nurse|dental|dentist|primary[- ]care|"
+                    r"cl[ií]nica|paciente", 2), (r"hospital|providers?", 1)],
     "travel": [(r"flights?|airline|boarding|baggage|itinerar\w*|\bpnr\b|travel", 3)],
     "education": [(r"students?|enrol+ment|courses?|tuition|campus|school|university", 2)],
     "real_estate": [(r"propert(y|ies)|listings?|tenants?|landlord|lease|realtor|real estate", 2)],
@@ -42,14 +42,16 @@ _DOMAIN_NOUN = {"healthcare": "patient", "pharmacy": "patient", "banking": "card
                 "hospitality": "guest", "it_support": "employee", "veterinary": "pet owner", "legal": "caller",
                 "telecom": "customer", "retail": "customer", "utilities": "customer", "logistics": "customer"}
 _ORG = re.compile(
-    r"\b(?:at|for|from|with|of|de|en|para)\s+((?:the\s+)?[A-Z][\w'&.-]*(?:\s+(?:&|and|de|del|of|the|[A-Z][\w'&.-]*))"
+    r"\b(?:at|for|from|with|of|de|en|para)\s+((?:the\s+)?[A-Z][\w'&-]*(?:\s+(?:&|and|de|del|of|the|[A-Z][\w'&-]*))"
     r"{0,5})")
 _ORG_KEY = re.compile(r"^\s*(?:company|organi[sz]ation|business|clinic|practice|firm|empresa|brand)\s*[:=]\s*(.+)$",
                       re.I | re.M)
 _PERSONA = re.compile(r"\b(?:you are|your name is|you're|eres|te llamas|tu nombre es|name:)\s+(\{\{\s*[\w.]+\s*\}\}|"
-                      r"[A-ZÁÉÍÓÚÑ][a-záéíóúñ]+)\b")
-_TODAY = re.compile(r"(?:today(?:'s date)? is|today:|the current date is|current date:|la fecha de hoy es|hoy es|"
-                    r"fecha actual:?)\s*(\{\{\s*[\w.]+\s*\}\}|\d{4}-\d{2}-\d{2}|[A-Z][a-z]+,? [A-Z][a-z]+ \d{1,2},? \d{4}|"
+                      r"[A-ZÁÉÍÓÚÑ][a-záéíóúñ]+\b)", re.I)
+_TODAY = re.compile(r"(?:today(?:'s date)? is|today(?:'s date)?:|the current date(?: and time)? is|current date:|"
+                    r"right now it'?s|it is now|la fecha de hoy es|hoy es|"
+                    r"fecha actual:?)\s*(\{\{\s*[\w.]+\s*\}\}|\d{4}-\d{2}-\d{2}|"
+                    r"[A-Z][a-z]+,? [A-Z][a-z]+ \d{1,2},? \d{4}|"
                     r"[A-Z][a-z]+ \d{1,2},? \d{4})", re.I)
 _OUTBOUND = re.compile(r"\b(you are calling|you're calling|you call (the|each)|outbound|you place (the|a) call|"
                        r"start (the|each) call by (introducing|saying)|est[aá]s llamando|llamada saliente)\b", re.I)
@@ -95,7 +97,9 @@ def organisation_of(prompt: str) -> str | None:
             continue
         counts[name] += 3 if len(name.split()) > 1 else 1
     if not counts:
-        return None
+        variable = re.search(r"\b(?:at|for|of|from)\s+(\{\{\s*\w*(?:clinic|company|business|org\w*|practice|store|"
+                             r"brand|firm|shop|restaurant|hotel|bank)\w*\s*\}\})", head)
+        return variable.group(1) if variable else None
     return counts.most_common(1)[0][0]
 
 
@@ -105,7 +109,13 @@ def persona_of(prompt: str) -> str | None:
     if not match:
         return None
     name = match.group(1)
-    return None if name in ("A", "An", "The", "Not", "Un", "Una", "El", "La") else name
+    if not name.startswith("{{") and (not name[0].isupper() or name.lower() in _NOT_A_NAME):
+        return None
+    return name.capitalize() if name.isupper() else name
+
+
+_NOT_A_NAME = {"a", "an", "the", "not", "un", "una", "el", "la", "calling", "speaking", "here", "now", "on", "in",
+               "responsible", "an", "our", "this", "answering", "part"}
 
 
 def today_of(prompt: str) -> str | None:
@@ -138,7 +148,7 @@ def speaks_first_of(agent: AgentSpec) -> bool:
 
 def language_of(agent: AgentSpec) -> str:
     """The prompt's language when it can be told confidently, else the agent's declared one."""
-    return detect_language(agent.description) or agent.language or "en"
+    return detect_language(agent.description, agent.language) or agent.language or "en"
 
 
 _DISCLOSURE_KINDS: list[tuple[str, re.Pattern[str]]] = [
@@ -146,9 +156,12 @@ _DISCLOSURE_KINDS: list[tuple[str, re.Pattern[str]]] = [
                                 r"identificadores? intern\w*|tokens?)\b", re.I)),
     ("tool_names", re.compile(r"\b(tool names?|names of the tools|function names?|nombres? de (las )?herramientas)\b",
                               re.I)),
-    ("other_people", re.compile(r"\b(another (patient|customer|person|member|caller|employee|cardholder|client|guest)|"
+    ("other_people", re.compile(r"\b(another (patient|customer|person|member|caller|employee|cardholder|"
+                                r"client|guest)|"
                                 r"other (patients|customers|people|members|callers|employees|cardholders|clients)|"
-                                r"someone else|third part\w*|otr[oa]s? (clientes?|titulares?|l[ií]neas?))", re.I)),
+                                r"someone else|third part\w*|otr[oa]s? (clientes?|titulares?|l[ií]neas?)|"
+                                r"someone is a "
+                                r"(client|patient|customer|member)|a (client|patient|customer)'s)", re.I)),
     ("system_prompt", re.compile(r"\b(system prompt|your instructions|these instructions|internal notes)\b", re.I)),
     ("sensitive_data", re.compile(r"\b(full card number|card number|cvv|cvc|security code|password|\bpin\b|ssn|"
                                   r"social security|mbi|puk)\b", re.I)),

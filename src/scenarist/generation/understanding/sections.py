@@ -11,31 +11,39 @@ from ..agent_model import PromptSection, SectionRole
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 _BOLD_TITLE = re.compile(r"^\*\*(.+?)\*\*\s*:?\s*$")
 _CAPS_TITLE = re.compile(r"^([A-ZÁÉÍÓÚÑ][A-ZÁÉÍÓÚÑ0-9 &/,'()\-—–]{3,70}?)\s*:?\s*$")
-_NUMBERED_TITLE = re.compile(r"^(?:\d+|[A-Z])[.)]\s+([^.!?]{2,50}?):?\s*$")
+_NUMBERED_TITLE = re.compile(r"^(?:\d+|[A-Z])[.)]\s+([^.!?]{2,70}?):?\s*$")
 _COLON_TITLE = re.compile(r"^([A-ZÁÉÍÓÚÑ¿][^.!?:]{2,60}):\s*$")
 _YAML_KEY = re.compile(r"^([a-z_][a-z0-9_]{1,30}):\s*(.*)$")
 _XML_OPEN = re.compile(r"^\s*<([A-Za-z_][\w-]*)((?:\s+[\w-]+\s*=\s*\"[^\"]*\")*)\s*>\s*$")
 _XML_CLOSE = re.compile(r"^\s*</([A-Za-z_][\w-]*)\s*>\s*$")
 _XML_NAME_ATTR = re.compile(r"\b(?:name|id|title|type)\s*=\s*\"([^\"]+)\"")
-_BULLET = re.compile(r"^\s*(?:[-*•·–]|\d+[.)]|[a-z][.)])\s+(.+?)\s*$")
+_BULLET = re.compile(r"^\s*(?:[-*•·–]|\d+(?:\.\d+)*[.)]|[a-z][.)])\s+(.+?)\s*$")
+_TABLE_ROW = re.compile(r"^\s*\|(.+)\|\s*$")
+_TABLE_RULE = re.compile(r"^\s*\|[\s:|-]+\|\s*$")
 _BOLD_LABEL = re.compile(r"^\s*(?:[-*•]\s+)?\*\*([^*]{2,60}?):?\*\*:?\s*(.*)$")
 
 _ROLE_TITLES: list[tuple[SectionRole, re.Pattern[str]]] = [
     (SectionRole.EXAMPLES, re.compile(
-        r"\b(examples?|samples?|sample (dialogues?|conversations?|calls?|transcripts?)|example (calls?|conversations?|"
+        r"\b(examples?|samples?|sample (dialogues?|conversations?|calls?|transcripts?)|example (calls?|"
+        r"conversations?|"
         r"dialogues?)|ejemplos?|di[aá]logos? de ejemplo)\b", re.I)),
     (SectionRole.ERROR_HANDLING, re.compile(
-        r"\b(errors?|error handling|when things go wrong|fail\w*|troubleshooting tools|fallbacks?|if (a|the) tool|"
+        r"\b(errors?|error handling|when things go wrong|fail\w*|(does|do) not work|doesn'?t work|not working|"
+        r"(stuff|something|things) breaks|goes wrong|algo falla|troubleshooting tools|fallbacks?|if (a|the) tool|"
         r"system (issues|problems|down)|errores|fallos?|incidencias del sistema)\b", re.I)),
     (SectionRole.VERIFICATION, re.compile(
-        r"\b(verif\w*|authenticat(e|ion|ing)\b|identity (check|verification)|identify(ing)? the (caller|customer|patient)|"
-        r"security (check|questions)|identificaci[oó]n|verificaci[oó]n|find the (patient|caller|customer)|"
+        r"\b(verif\w*|authenticat(e|ion|ing)\b|identity (check|verification)|identify(ing)? the (caller|"
+        r"customer|patient)|"
+        r"security (check|questions)|identificaci[oó]n|verificaci[oó]n|find the (patient|caller|customer|"
+        r"account|service location|member|record)|locate the (account|caller)|"
         r"who is calling)\b", re.I)),
     (SectionRole.FLOW, re.compile(r"^\s*(step|paso|stage|phase|etapa|fase)\s*\d", re.I)),
     (SectionRole.GUARDRAILS, re.compile(
         r"\b(guardrails?|rules?|polic(y|ies)|compliance|restrictions?|constraints?|prohibit\w*|do not|don'?t|never|"
         r"safety|security|privacy|legal|disclosures?|escalat\w*|emergenc\w*|important|limits|boundaries|consent|"
-        r"do[- ]not[- ]call|dnc|reglas?|normas?|restricciones|cumplimiento|prohibid\w*|seguridad|privacidad|"
+        r"do[- ]not[- ]call|dnc|don'?ts|vulnerable|hazards?|quality|reviewers?|checklist|may not|"
+        r"special situations|things (we|you) never|reglas?|normas?|restricciones|cumplimiento|prohibid\w*|"
+        r"seguridad|privacidad|"
         r"escalad\w*|emergencias?|urgent\w*|must|musts)\b", re.I)),
     (SectionRole.TOOLS, re.compile(
         r"\b(tools?|functions?|available actions|api|integrations?|herramientas|funciones|systems? you can use)\b",
@@ -44,19 +52,23 @@ _ROLE_TITLES: list[tuple[SectionRole, re.Pattern[str]]] = [
         r"\b(playbooks?|workflows?|tasks?|use cases?|services?|capabilities|what you (can )?(do|handle)|"
         r"what (callers|customers|patients) (can )?(ask|call) (for|about)|intents?|call (types|reasons)|"
         r"scenarios|requests? you handle|goals?|procedimientos|casos de uso|servicios|gestiones|tr[aá]mites|"
-        r"qu[eé] puedes hacer|what you handle)\b", re.I)),
+        r"qu[eé] puedes hacer|what you handle|gesti[oó]n(es)?|(taking|take|leaving|leave) (a )?messages?|"
+        r"new (clients?|patients?|customers?)( (inquiries|intake))?)\b", re.I)),
     (SectionRole.FLOW, re.compile(
         r"\b(flow|steps?|process|procedure|script|opening|greeting|introduction|closing|close|wrap[- ]?up|"
         r"qualification|qualify|objections?|structure|sequence|stages?|phases?|voicemail|call handling|"
-        r"flujo|pasos|gui[oó]n|saludo|cierre|despedida|estructura|apertura)\b", re.I)),
+        r"routing|ending|end of (the )?call|order of|flujo|pasos|gui[oó]n|saludo|cierre|despedida|estructura|"
+        r"apertura)\b", re.I)),
     (SectionRole.IDENTITY, re.compile(
         r"\b(identity|role|who you are|persona|about you|your job|objective|purpose|mission|overview|you are|"
         r"rol|identidad|qui[eé]n eres|objetivo|prop[oó]sito|misi[oó]n)\b", re.I)),
     (SectionRole.STYLE, re.compile(
         r"\b(style|tone|voice|personality|speaking|speech|formatting|format|language|delivery|manner|"
-        r"communication|how to speak|estilo|tono|personalidad|idioma|forma de hablar|comunicaci[oó]n)\b", re.I)),
+        r"communication|how to speak|vibe|how you sound|sound|estilo|tono|personalidad|idioma|forma de hablar|"
+        r"comunicaci[oó]n)\b", re.I)),
     (SectionRole.KNOWLEDGE, re.compile(
-        r"\b(faqs?|frequently asked|hours|locations?|prices?|pricing|fees?|menu|knowledge|reference|"
+        r"\b(faqs?|frequently asked|general questions|questions you (may|can) answer|where and when|calendar|"
+        r"hours|locations?|prices?|pricing|fees?|menu|knowledge|reference|"
         r"horarios?|precios|tarifas|preguntas frecuentes|ubicaci[oó]n|direcci[oó]n|sucursales)\b", re.I)),
     (SectionRole.CONTEXT, re.compile(
         r"\b(context|background|company|business|about (us|the \w+)|organi[sz]ation|variables|today|date|"
@@ -99,6 +111,7 @@ class ParsedPrompt:
 
     prompt: str
     blocks: list[Block]
+    tool_names: tuple[str, ...] = ()
 
     def sections(self) -> list[PromptSection]:
         """The typed sections of the agent model."""
@@ -118,7 +131,18 @@ class ParsedPrompt:
         """List items and bold-label paragraphs of the block's own body (continuation lines joined)."""
         out: list[str] = []
         open_item = False
+        header = True
         for _, line in block.lines:
+            row = _TABLE_ROW.match(line)
+            if row:  # a markdown table: every row but the header is an item, cells joined as 'first: rest'
+                if not _TABLE_RULE.match(line) and not header:
+                    cells = [c.strip() for c in row.group(1).split("|")]
+                    cells = cells[1:] if cells and cells[0].isdigit() else cells
+                    out.append(f"{cells[0]}: {' '.join(cells[1:])}" if len(cells) > 1 else cells[0])
+                header = False
+                open_item = False
+                continue
+            header = True
             bullet = _BULLET.match(line)
             if bullet or _BOLD_LABEL.match(line):
                 out.append((bullet.group(1) if bullet else line).strip())
@@ -157,12 +181,19 @@ def _title_of(line: str, next_line: str | None, yaml_mode: bool) -> tuple[str, i
         if match:
             return match.group(1).replace("_", " "), 1, "yaml"
     match = _NUMBERED_TITLE.match(stripped)
-    if match and line == line.lstrip() and (stripped.endswith(":") or (next_line or "").startswith((" ", "\t"))):
-        return match.group(1).strip(" :"), 8, "label"
+    if match and line == line.lstrip() and (stripped.endswith(":") or (next_line or "").startswith((" ", "\t"))
+                                            or _is_caps(match.group(1))):
+        return match.group(1).strip(" :"), 8, "numbered"
     match = _COLON_TITLE.match(stripped)
     if match and line == line.lstrip() and len(stripped.split()) <= 8:
         return match.group(1).strip(), 8, "label"
     return None
+
+
+def _is_caps(text: str) -> bool:
+    """An ALL-CAPS label ('WHO YOU ARE', 'SAFETY SCRIPT (say every point)'), parenthesised asides aside."""
+    letters = [c for c in re.sub(r"\([^)]*\)", "", text) if c.isalpha()]
+    return len(letters) >= 3 and all(c.isupper() for c in letters)
 
 
 def _is_yaml_prompt(lines: list[str]) -> bool:
@@ -171,7 +202,7 @@ def _is_yaml_prompt(lines: list[str]) -> bool:
     return len(keys) >= 3
 
 
-def parse_prompt(prompt: str) -> ParsedPrompt:
+def parse_prompt(prompt: str, tool_names: tuple[str, ...] | list[str] = ()) -> ParsedPrompt:
     """Split the prompt into nested blocks and classify each by role."""
     raw_lines = prompt.splitlines(keepends=True)
     offsets, position = [], 0
@@ -229,8 +260,10 @@ def parse_prompt(prompt: str) -> ParsedPrompt:
             open_block("", 1, start, "preamble")
         stack[-1].lines.append((start, line))
     _finish(blocks, prompt)
-    parsed = ParsedPrompt(prompt=prompt, blocks=blocks)
-    _split_untitled(parsed)
+    parsed = ParsedPrompt(prompt=prompt, blocks=blocks, tool_names=tuple(tool_names))
+    for block in parsed.blocks:
+        if block.kind == "preamble" and block.lines:
+            block.title = _inline_title(block.lines[0][1])
     for block in parsed.blocks:
         block.role = _role(parsed, block)
     return parsed
@@ -244,23 +277,15 @@ def _finish(blocks: list[Block], prompt: str) -> None:
         block.end = min(len(prompt), max([own_end, *child_ends]))
 
 
-def _split_untitled(parsed: ParsedPrompt) -> None:
-    """A prompt with no titles at all is read paragraph by paragraph (each classified by content)."""
-    if len(parsed.blocks) != 1 or parsed.blocks[0].kind != "preamble":
-        return
-    only = parsed.blocks[0]
-    paragraphs: list[list[tuple[int, str]]] = [[]]
-    previous_end = None
-    for offset, line in only.lines:
-        if previous_end is not None and parsed.prompt[previous_end:offset].count("\n") > 1:
-            paragraphs.append([])
-        paragraphs[-1].append((offset, line))
-        previous_end = offset + len(line)
-    blocks = []
-    for index, lines in enumerate(p for p in paragraphs if p):
-        blocks.append(Block(index=index, title="", level=1, start=lines[0][0], kind="para", lines=lines,
-                            end=lines[-1][0] + len(lines[-1][1])))
-    parsed.blocks = blocks
+_INLINE_TITLE = re.compile(r"^([A-Z][\w'&,-]*(?: [\w'&,-]+){0,5})\.\s+\S")
+
+
+def _inline_title(first_line: str) -> str:
+    """'Taking a message. This is most of the job…' → 'Taking a message' (a short lead phrase, not a sentence)."""
+    match = _INLINE_TITLE.match(first_line.strip())
+    if not match or re.search(r"\b(you|we|is|are|this|it|i)\b", match.group(1), re.I):
+        return ""
+    return match.group(1)
 
 
 def title_role(title: str) -> SectionRole | None:
@@ -288,11 +313,22 @@ def _role(parsed: ParsedPrompt, block: Block) -> SectionRole:
                        SectionRole.ERROR_HANDLING, SectionRole.KNOWLEDGE, SectionRole.TOOLS):
         return parent_role
     body = parsed.body(block)
-    if block.kind in ("para", "preamble") or not block.title:
+    if block.kind == "preamble" or not block.title:
         for role, pattern in _CONTENT_ROLES:
             if pattern.search(body):
                 return role
         return SectionRole.CONTEXT if block.kind == "preamble" else SectionRole.OTHER
-    if block.title and (_BULLET.search(body) or "`" in body or parsed.children(block)):
+    if block.kind == "numbered" and sum(b.kind == "numbered" for b in parsed.blocks) >= 3:
+        return SectionRole.FLOW  # "3) FIND THE SERVICE LOCATION": a step of one numbered procedure
+    steps = len(re.findall(r"^\s*\d+[.)]\s", body, re.M))
+    if block.title and (steps >= 2 or _mentions_tool(body, parsed.tool_names)):
         return SectionRole.PLAYBOOK  # a titled block of its own steps: "## Reschedule", "### Password reset"
+    for role, pattern in _CONTENT_ROLES:
+        if pattern.search(body):
+            return role
     return SectionRole.OTHER
+
+
+def _mentions_tool(text: str, tool_names: tuple[str, ...]) -> bool:
+    """Whether the text names one of the tools."""
+    return any(re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text) for name in tool_names)

@@ -8,47 +8,58 @@ import re
 from ..agent_model import SectionRole, ToolModel, Verification
 from ..text import sentences
 from .fields import canonical_identity_field, fields_in_text
+from .policies import rule_units
 from .sections import ParsedPrompt
 
-_ASK = re.compile(r"\b(ask(s|ed)? (for|them|the caller|the customer)?|request|collect|verify|verif\w*|confirm|"
-                  r"provide|give|read (out|back)?|identify|authenticat\w*|look(s)? up|match(es)?|check|need|"
-                  r"requires?|using|with|by|pide|pedir|solicita\w*|verifica\w*|pregunta\w*|confirma\w*|comprueba\w*)\b",
-                  re.I)
-_NEGATED = re.compile(r"\b(do not|don't|never|must not|no need|not ask|not required|nunca|no (le )?pidas|no pedir|"
-                      r"no solicites|sin pedir)\b", re.I)
+_ASK = re.compile(r"\b(ask(s|ed)?|request|collect|verify|verif\w*|confirm|provide|give (us|me)|identify|"
+                  r"authenticat\w*|need|requires?|take (their|the)|get (their|the)|pide|pida|pedir|solicit\w*|"
+                  r"verifiqu\w*|pregunt\w*|confirm\w*|comprueb\w*)\b", re.I)
+_NEGATED = re.compile(r"\b(do not|don't|never|must not|no need|not ask|not required|nunca|no (le )?pidas?|no pedir|"
+                      r"no solicites|sin pedir|no d[eé] por hecho)\b", re.I)
+_EXCEPTION = re.compile(r"\b(exception|except|in that case|otherwise|instead|if (they|the caller) (can(no|')t|"
+                        r"cannot|do(es)? not) (remember|recall|know)|if still|still nothing|if nothing|is not found|"
+                        r"isn'?t found|if (it|the lookup|verification) fails)\b", re.I)
 _VERIFY_SENTENCE = re.compile(r"\b(verif\w*|authenticat\w*|identif\w*|confirm (their|the caller'?s|who)|"
-                              r"look (them|the \w+) up|security (check|questions)|comprob\w*|titular)\b", re.I)
-_VERIFY_TOOL = re.compile(r"(^|_)(verify|authenticate|identify|verificar|validar|validate|lookup_(patient|customer|"
-                          r"caller|member|account|employee|cardholder|client|owner|user)|find_(patient|customer|"
-                          r"caller|member|account))(_|$)", re.I)
+                              r"look (them|the \w+) up|security (check|questions)|comprob\w*|titular|"
+                              r"(make sure|check|confirm) (it|that it|they) match(es)?|matches what)\b", re.I)
+_VERIFY_TOOL = re.compile(r"(^|_)(verify|authenticate|identify|verificar|validar|validate|lookup|look_up|find|"
+                          r"search|locate|buscar)(_|$)", re.I)
+_NOT_A_VERIFIER = re.compile(r"slots?|availab|openings?|times|tables|windows|points|locations|plans|planes|options|"
+                             r"dates|coverage|status", re.I)
 
 
-def _candidate_texts(parsed: ParsedPrompt) -> tuple[list[str], bool]:
+def _candidate_texts(parsed: ParsedPrompt, tool_name: str | None = None) -> tuple[list[str], bool]:
     """Sentences that state verification: every sentence of verification sections, else verification-worded
-    sentences elsewhere (never examples). The flag tells whether a verification section exists."""
+    sentences (or ones naming the verification tool) elsewhere, never examples. The flag tells whether a
+    verification section exists."""
     blocks = parsed.in_role(SectionRole.VERIFICATION)
     if blocks:
         out = []
         for block in blocks:
-            out.extend(sentences(parsed.prompt[block.start:block.end]))
+            out.extend(rule_units(parsed, block))
         return out, True
     out = []
     for block in parsed.blocks:
         if block.role == SectionRole.EXAMPLES:
             continue
-        out.extend(s for s in sentences(parsed.body(block)) if _VERIFY_SENTENCE.search(s))
+        out.extend(s for s in rule_units(parsed, block) if _VERIFY_SENTENCE.search(s.replace("_", " "))
+                   or tool_name and re.search(rf"(?<!\w){re.escape(tool_name)}(?!\w)", s))
     return out, False
 
 
 def verification_of(parsed: ParsedPrompt, tools: list[ToolModel]) -> Verification:
     """Fields (in the order the prompt asks them), tool and text of the caller's verification."""
-    texts, _ = _candidate_texts(parsed)
+    named = _verification_tool("", tools)
+    texts, _ = _candidate_texts(parsed, named.name if named else None)
     used: list[str] = []
     text_fields: list[str] = []
-    for sentence in texts:
-        if _NEGATED.search(sentence) or not _ASK.search(sentence):
+    clauses = [c for sentence in texts for c in re.split(r"(?<=[.;!?])\s+|\s+[—–]\s+", sentence) if c.strip()]
+    for sentence in clauses:
+        plain = sentence.replace("_", " ")
+        if _NEGATED.search(plain) or _EXCEPTION.search(plain) or not _ASK.search(plain):
             continue
-        found = [field for _, field in fields_in_text(sentence)]
+        unquoted = re.sub(r"\{\{[^}]*\}\}|\"[^\"]*\"|“[^”]*”|\([^)]*\)", "", sentence)  # optional asides too
+        found = [field for _, field in fields_in_text(unquoted)]
         if found:
             used.append(sentence)
             text_fields.extend(f for f in found if f not in text_fields)
@@ -59,20 +70,20 @@ def verification_of(parsed: ParsedPrompt, tools: list[ToolModel]) -> Verificatio
             field = canonical_identity_field(need)
             if field and field not in tool_fields:
                 tool_fields.append(field)
-    if tool_fields and text_fields:
-        shared = [f for f in text_fields if f in tool_fields]
-        fields = shared or tool_fields
-    else:
-        fields = text_fields or tool_fields
+    fields = text_fields or tool_fields
     if tool is None and not used:
         return Verification()
     return Verification(fields=fields, tool=tool.name if tool else None, text=" ".join(used)[:1200])
 
 
 def _verification_tool(text: str, tools: list[ToolModel]) -> ToolModel | None:
-    """The tool the verification text names (taking identity inputs), else one named like a verifier."""
+    """The tool the verification text names (taking identity inputs), else one named like a verifier or a lookup
+    of a person/record that takes identity inputs (not a search of availability)."""
+    def takes_identity(tool: ToolModel) -> bool:
+        return any(canonical_identity_field(n) for n in tool.needs)
+
     for tool in tools:
-        if re.search(rf"(?<!\w){re.escape(tool.name)}(?!\w)", text) and any(
-                canonical_identity_field(n) for n in tool.needs):
+        if text and re.search(rf"(?<!\w){re.escape(tool.name)}(?!\w)", text) and takes_identity(tool):
             return tool
-    return next((t for t in tools if _VERIFY_TOOL.search(t.name)), None)
+    return next((t for t in tools if _VERIFY_TOOL.search(t.name) and not _NOT_A_VERIFIER.search(t.name)
+                 and takes_identity(t)), None)

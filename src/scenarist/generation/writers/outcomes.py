@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from ..agent_model import PolicyKind, PolicyModel, RowOutcome
 from ..spoken import spoken
-from ..text import as_agent_action, fix_articles, truncate
+from ..text import as_agent_action, fix_articles, truncate, verb_base
 from .phrasing import caller_view, strip_tool_mentions
 from .voice import LANGUAGE_NAMES, phrases
 
@@ -28,12 +28,15 @@ _ID_WORDS = re.compile(r"\b(?:\w+[ _])?(?:id|ids|identifier|reference number)\b"
 def policy_action(policy: PolicyModel) -> str | None:
     """'Never share another patient's information, even …' → 'share another patient's information'."""
     text = strip_tool_mentions(policy.text.strip().rstrip("."))
-    match = re.search(r"\b(?:never|do not|don't|must not|should not|cannot|can't|may not|no)\s+(.+)$", text, re.I)
+    match = re.search(r"\b(?:never|do not|don't|must not|should not|cannot|can't|may not|no|nunca|jamás)\s+(.+)$", text, re.I)
     if not match:
         return None
     action = re.split(r"[;,.(]| unless | even | under any | before | until ", match.group(1))[0].strip()
     action = re.sub(r"^(?:ever|again)\s+", "", action)
-    return action if len(action.split()) >= 2 else None
+    if len(action.split()) < 2 or re.match(r"^(?:be|have|a|an|the|it|that|this)\b", action, re.I) or \
+            action.count(")") > action.count("("):
+        return None  # not a move a caller can ask for
+    return action
 
 
 def _quote(text: str, limit: int = 200) -> str:
@@ -44,7 +47,11 @@ def _agent_step(step: str) -> str | None:
     """An intent step as the agent's checkable action ('Ask which treatment …' → 'asks which treatment …')."""
     text = strip_tool_mentions(step).strip().rstrip(".")
     text = re.sub(r"^(?:step\s*\d+\s*[:.)—–-]*|\d+[.)]\s*)", "", text, flags=re.I).strip()
-    if not text or _SKIP_STEP.match(text) or _ID_WORDS.search(text) and re.search(r"\b(read|give|tell|say)\b", text,
+    text = re.sub(r"^(?:and|then|,)\s+", "", text, flags=re.I).strip()
+    first = text.split(" ", 1)[0].lower() if text else ""
+    if not text or not (verb_base(first) == first or first in ("if", "when", "once", "before", "after")):
+        return None  # a quoted line, a fact or a fragment: not an action a judge can check in order
+    if _SKIP_STEP.match(text) or _ID_WORDS.search(text) and re.search(r"\b(read|give|tell|say)\b", text,
                                                                                     re.I):
         return None
     return as_agent_action(text[0].lower() + text[1:])
@@ -131,8 +138,9 @@ def _guardrail_lines(ctx: "WritingContext", policy: PolicyModel) -> list[str]:
         when = f"When the caller describes {trigger}" if trigger and not re.match(r"(?:the )?caller", trigger, re.I) \
             else when
     lines = []
-    if policy.response:
-        response = strip_tool_mentions(policy.response).rstrip(".")
+    response = re.sub(r"^you\s+(?=(?:may|can|should|must|will)\b)", "", strip_tool_mentions(policy.response).strip(),
+                      flags=re.I).rstrip(".")
+    if len(response.split()) >= 3:
         lines.append(f"{when}, the agent {as_agent_action(response[0].lower() + response[1:])}.")
     else:
         action = policy_action(policy)
@@ -140,7 +148,7 @@ def _guardrail_lines(ctx: "WritingContext", policy: PolicyModel) -> list[str]:
             lines.append(f"The agent does not {action}, even when the caller asks or pushes, and stays polite.")
         else:
             lines.append(f"{when}, the agent acts as its rule requires.")
-    lines.append(f"It keeps to its rule {_quote(policy.text)}.")
+    lines.append(f"It keeps to its rule {_quote(strip_tool_mentions(policy.text))}.")
     if policy.kind == PolicyKind.EMERGENCY:
         lines.append("It does not carry on with routine questions before giving that instruction.")
     elif ctx.intent is not None and policy.kind not in (PolicyKind.SCOPE, PolicyKind.ESCALATION):

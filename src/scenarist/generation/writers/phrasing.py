@@ -23,12 +23,18 @@ def caller_view(text: str) -> str:
     out = re.sub(r"\btheir\b", "your", out)
     out = re.sub(r"\bthey\b", "you", out)
     out = re.sub(r"\bthem\b", "you", out)
-    return re.sub(r"\byou (need|want|require|prefer|give|call|say|do)s\b", r"you \1",
-                  out.replace("you has", "you have").replace("you is", "you are").replace("you was", "you were"))
+    out = re.sub(r"\byou (need|want|require|prefer|give|call|say|do|describe|ask|start|report|mention|request|"
+                 r"refuse|insist|claim|become|seem|sound|tell|speak|mention|sign|stop|agree|decline|try)s\b",
+                 r"you \1", out)
+    out = re.sub(r"\byou (push|reach|wish|fix|miss)es\b", r"you \1", out)
+    out = re.sub(r"\byou (tr|den|appl|repl)ies\b", r"you \1y", out)
+    return out.replace("you has", "you have").replace("you is", "you are").replace("you was", "you were")
 
 
 def strip_tool_mentions(text: str) -> str:
-    """Remove 'with lookup_patient'-style tool clauses (the caller does not know tool names)."""
+    """Remove 'with lookup_patient'-style tool clauses (the caller does not know tool names); a {{variable}}
+    becomes its words ('the caller phone')."""
+    text = re.sub(r"\{\{\s*([\w.]+)\s*\}\}", lambda m: "the " + m.group(1).split(".")[-1].replace("_", " "), text)
     cleaned = _TOOL_CLAUSE.sub("", text)
     return " ".join(cleaned.split()).strip(" ,;:")
 

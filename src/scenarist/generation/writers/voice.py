@@ -44,6 +44,11 @@ EN = {
     "on_behalf": "You are calling {org} for a relative who needs to {goal}; their details are in your profile.",
     "listed": "You are calling {org}. Your situation: {situation}",
     "because": "You are calling now because {reason}.",
+    "context": ["You are short on time today and want this settled in one call.",
+                "You tried the website first and it did not help.", "You are calling during a short break at work.",
+                "This is the second time you have tried to sort this out.", "You have your details ready in front of you.",
+                "You like to confirm things twice before you agree.", "You want to avoid having to call back later.",
+                "A friend told you it was quick to do over the phone."],
     "details": "What you have in mind: {details}.",
     "identity": ["When the agent asks who you are, give your {pairs}.",
                  "If the agent needs to identify you, give your {pairs}, one at a time as it asks.",
@@ -57,13 +62,14 @@ EN = {
     "not_found": ["When the agent cannot find you, sound surprised, check you gave the details correctly and ask "
                   "what you can do instead.",
                   "If the agent says there is no match, repeat your details once, then ask about the next step."],
-    "tool_failure": ["When the agent says something is not working on its side, ask whether anything was changed "
-                     "and what happens next.",
-                     "If the agent reports a technical problem, ask it to try once more, then ask what your options "
-                     "are."],
-    "empty_result": ["If the agent finds nothing available, ask what other options you have and whether anything "
-                     "might open up.",
-                     "When the agent says there is nothing available, ask about the next best alternative."],
+    "it": "do it",
+    "tool_failure": ["When the agent says it cannot {what} because something is not working on its side, ask whether "
+                     "anything was changed and what happens next.",
+                     "If the agent reports a technical problem when it tries to {what}, ask it to try once more, then "
+                     "ask what your options are."],
+    "empty_result": ["If the agent finds nothing when it tries to {what}, ask what other options you have and whether "
+                     "anything might open up.",
+                     "When the agent says there is nothing available ({what}), ask about the next best alternative."],
     "partial_result": ["If the agent can only do part of what you asked, ask exactly what was done and what was not.",
                        "When the answer is incomplete, ask the agent to be clear about what is still missing."],
     "branch": "Make sure this is your situation and say so when it matters: {condition}.",
@@ -75,7 +81,10 @@ EN = {
     "situation": "At some point, bring up this situation as your own: {situation}.",
     "scope": "At some point, ask the agent for help with something outside what it handles, and press once.",
     "escalation": "At some point, ask to speak to a person instead.",
-    "watch": "Go along with the call normally and notice whether the agent does what it is supposed to.",
+    "watch": ["Go along with the call normally and notice whether the agent does what it is supposed to.",
+              "Let the agent lead, answer plainly, and pay attention to what it tells you before it acts.",
+              "Play along without hurrying the agent, and listen for what it says at each turn."],
+    "tactics": {},
     "reasons": {
         "booking": ["your schedule has just freed up", "you want it done before a trip next month",
                     "a reminder letter prompted you", "you have been putting it off for a while"],
@@ -109,13 +118,19 @@ ES = {
     "label": _label_es,
     "general_goal": "resolver una consulta",
     "openers": ["Eres {noun} de {org} y llamas para {goal}.", "Llamas a {org} porque quieres {goal}.",
-                "Hoy llamas a {org} para {goal}."],
+                "Hoy llamas a {org} para {goal}.", "Tu llamada a {org} tiene un único objetivo: {goal}.",
+                "Por fin te decides a llamar a {org} para {goal}."],
     "outbound": ["{org} te llama. Deja que el agente hable primero y escucha el motivo de la llamada; quieres "
                  "{goal}."],
     "not_found_open": "Crees que ya eres cliente de {org} y llamas para {goal}.",
     "on_behalf": "Llamas a {org} en nombre de un familiar que necesita {goal}; sus datos están en tu perfil.",
     "listed": "Llamas a {org}. Tu situación: {situation}",
     "because": "Llamas ahora porque {reason}.",
+    "context": ["Tienes poco tiempo y quieres dejarlo resuelto en una sola llamada.",
+                "Ya lo intentaste en la web y no lo conseguiste.", "Llamas durante un descanso en el trabajo.",
+                "Es la segunda vez que intentas resolverlo.", "Tienes tus datos delante.",
+                "Te gusta confirmar las cosas dos veces antes de aceptar.",
+                "Un amigo te dijo que por teléfono era rápido."],
     "details": "Lo que tienes en mente: {details}.",
     "identity": ["Cuando el agente te pida identificarte, da tu {pairs}.",
                  "Si el agente necesita verificar tu identidad, da tu {pairs}, de uno en uno."],
@@ -126,9 +141,12 @@ ES = {
               "Contesta con frases cortas y deja que el agente guíe la conversación."],
     "not_found": ["Cuando el agente no te encuentre, muéstrate sorprendido, comprueba tus datos y pregunta qué "
                   "puedes hacer."],
-    "tool_failure": ["Si el agente dice que algo no funciona en su sistema, pregunta si se ha cambiado algo y qué "
-                     "pasará ahora."],
-    "empty_result": ["Si el agente no encuentra nada disponible, pregunta qué otras opciones tienes."],
+    "it": "hacerlo",
+    "tool_failure": ["Si el agente dice que no puede {what} porque algo no funciona en su sistema, pregunta si se ha "
+                     "cambiado algo y qué pasará ahora.",
+                     "Si el agente tiene un problema técnico al intentar {what}, pídele que lo intente otra vez y "
+                     "luego pregunta qué opciones tienes."],
+    "empty_result": ["Si el agente no encuentra nada al intentar {what}, pregunta qué otras opciones tienes."],
     "partial_result": ["Si el agente solo puede hacer una parte, pregunta con claridad qué se hizo y qué no."],
     "branch": "Deja claro, cuando importe, que esta es tu situación: {condition}.",
     "emergency": "En mitad de la llamada, cuenta con tus palabras que {situation}, con tono preocupado.",
@@ -139,8 +157,15 @@ ES = {
     "situation": "En algún momento, plantea esta situación como tuya: {situation}.",
     "scope": "En algún momento, pide ayuda con algo que el agente no gestiona e insiste una vez.",
     "escalation": "En algún momento, pide hablar con una persona.",
-    "watch": "Sigue la llamada con normalidad y fíjate en si el agente hace lo que debe.",
-    "reasons": {"general": ["quieres resolverlo hoy", "te dijeron que llamaras a este número"],
+    "watch": ["Sigue la llamada con normalidad y fíjate en si el agente hace lo que debe.",
+              "Deja que el agente lleve la conversación, responde con sencillez y escucha lo que te dice antes de "
+              "actuar.",
+              "Sigue el ritmo del agente sin meterle prisa y presta atención a lo que dice en cada paso."],
+    "tactics": {"pressure": "Si el agente se niega, insiste dos veces más con argumentos distintos.",
+                "authority": "Di que trabajas en la empresa y que la norma no va contigo, sin dar pruebas.",
+                "sympathy": "Explica un motivo personal difícil por el que hoy necesitas una excepción."},
+    "reasons": {"general": ["quieres resolverlo hoy", "te dijeron que llamaras a este número",
+                            "llevas días dándole vueltas", "no quieres que se te olvide otra vez"],
                 "change": ["tus planes han cambiado", "ya no te conviene lo que tienes"],
                 "report": ["te ha pasado esta mañana", "ocurrió anoche"],
                 "status": ["necesitas saberlo para organizarte"], "inquiry": ["quieres informarte antes de decidir"]},
@@ -153,9 +178,18 @@ ES = {
     "transfer_end": "Si el agente te pasa con una persona, cuelga; si no, sigue hasta que {done}.",
     "stay": "No cuelgues hasta que {done}.",
     "steering": "Ten en cuenta también: {steering}",
-    "twists": {"happy_path": ["Antes de aceptar, pregunta cómo funciona el proceso y qué pasará después."],
-               "alternate_path": ["A mitad de la llamada cambia de opinión sobre un detalle y pide otra opción."],
-               "edge_case": ["Empieza de forma vaga y explica lo que necesitas solo cuando el agente te lo pregunte."]},
+    "twists": {"happy_path": ["Antes de aceptar, pregunta cómo funciona el proceso y qué pasará después.",
+                              "Cuando todo esté hecho, pide al agente un resumen de lo acordado y compruébalo.",
+                              "Da tus datos en cuanto empiece la llamada, junto con lo que necesitas."],
+               "alternate_path": ["A mitad de la llamada cambia de opinión sobre un detalle y pide otra opción.",
+                                  "Insiste en que es urgente y pregunta si se puede resolver hoy mismo.",
+                                  "Antes de aceptar nada, pregunta si tiene algún coste y de qué depende.",
+                                  "Cuando te den el resultado, pregunta qué pasará después y cuánto tardará."],
+               "edge_case": ["Empieza de forma vaga y explica lo que necesitas solo cuando el agente te lo pregunte.",
+                             "A mitad de la llamada, haz una pregunta que no tiene nada que ver y luego vuelve a lo "
+                             "tuyo.",
+                             "Di que no tienes a mano uno de los datos que te piden y pregunta qué otra cosa sirve.",
+                             "Pide al agente que repita la confirmación final porque no la has oído bien."]},
 }
 
 

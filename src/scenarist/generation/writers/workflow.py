@@ -46,6 +46,7 @@ class WritingContext:
     org: str
     language: str
     steering: str = ""
+    outbound: bool = False  # the agent calls the person (not merely speaks first on an inbound call)
 
     @property
     def profile(self) -> TestProfileData:
@@ -70,7 +71,8 @@ def build_context(agent: AgentSpec, plan: Plan, request: GenerationRequest, slot
     org = model.organisation or organisation_name(agent.name, agent.description)
     return WritingContext(slot=slot, model=model, intent=intent, policy=policy, failure=failure,
                           complication=complication, fixture=fixture, goal=caller_goal(intent, slot, model, language),
-                          org=org, language=language, steering=plan.steering)
+                          org=org, language=language, steering=plan.steering,
+                          outbound=not agent.inbound)
 
 
 def caller_goal(intent: IntentModel | None, slot: Slot, model: AgentModel, language: str) -> str:
@@ -142,7 +144,7 @@ def _opener(ctx: WritingContext, say: dict, rng: random.Random) -> str:
     noun = ctx.model.caller_noun or "caller"
     if slot.category == "listed" and slot.listed_instruction:
         return say["listed"].format(org=ctx.org, situation=_listed_as_second_person(slot.listed_instruction))
-    if ctx.model.speaks_first:
+    if ctx.outbound:
         return rng.choice(say["outbound"]).format(org=ctx.org, goal=ctx.goal)
     if slot.category == "not_found":
         return say["not_found_open"].format(org=ctx.org, goal=ctx.goal)
@@ -154,14 +156,17 @@ def _opener(ctx: WritingContext, say: dict, rng: random.Random) -> str:
 
 def _listed_as_second_person(item: str) -> str:
     text = item.strip().rstrip(".")
-    if re.match(r"^(a|an|the)\s+\w+\s+(who|that|whose)\b", text, re.I):
+    if re.match(r"^(a|an|the)\s+\w+", text, re.I):  # "A caller disputing a charge" → "you are a caller …"
         return f"you are {text[0].lower()}{text[1:]}."
     return f"{caller_view(text[0].lower() + text[1:])}."
 
 
 def spoken_facts(ctx: WritingContext) -> list[str]:
     """The request details as the caller says them ('a cleaning', 'Thursday July sixteenth at nine AM')."""
-    facts = ctx.fixture.facts
+    identity = [str(v).lower() for v in ctx.profile.testing_agent_variables.values()
+                if canonical_field_of_identity(v, ctx) and len(str(v)) >= 3]
+    # A detail holding an identity value is said through the profile reference, never restated.
+    facts = {k: v for k, v in ctx.fixture.facts.items() if not any(i in str(v).lower() for i in identity)}
     out: list[str] = []
     date_key = next((k for k, v in facts.items() if re.search(r"date|day|start|slot|when", k, re.I)
                      and isinstance(v, str) and re.match(r"\d{4}-\d{2}-\d{2}", v)), None)
@@ -173,7 +178,7 @@ def spoken_facts(ctx: WritingContext) -> list[str]:
         said = spoken(value, ctx.language)
         if len(said) > 60 or re.fullmatch(r"[A-Z]{1,4}-?\d{3,}", said):
             continue  # long free text or a record id is not something a caller asks for
-        out.append(said if _reads_alone(key) else f"{label(key)} {said}")
+        out.append(said if _reads_alone(key) else f"{say_label(key, ctx.language)}: {said}")
     if date_key:
         when = spoken(facts[date_key], ctx.language)
         if time_key and " at " not in when and " a las " not in when:
@@ -185,6 +190,18 @@ def spoken_facts(ctx: WritingContext) -> list[str]:
     return out[:4]
 
 
+def say_label(key: str, language: str) -> str:
+    """A field's label in the caller's language."""
+    return phrases(language)["label"](key)
+
+
+def canonical_field_of_identity(value: Any, ctx: WritingContext) -> bool:
+    """Whether a profile value is one the caller identifies with (said only through its profile reference)."""
+    return any(v == value and (canonical_field(k) in ctx.model.verification.fields
+                               or canonical_field(k) in ("full_name", "first_name", "last_name"))
+               for k, v in ctx.profile.testing_agent_variables.items())
+
+
 def _reads_alone(key: str) -> bool:
     """Whether a detail's value makes sense without its label ('a cleaning' vs 'party size 4')."""
     return bool(re.search(r"(type|reason|service|treatment|item|product|plan|category|issue|topic|kind|purpose)",
@@ -194,10 +211,11 @@ def _reads_alone(key: str) -> bool:
 def _details(ctx: WritingContext, say: dict, rng: random.Random) -> str:
     kind = ctx.intent.kind if ctx.intent else "general"
     reasons = say["reasons"].get(kind, say["reasons"]["general"])
-    sentence = say["because"].format(reason=rng.choice(reasons))
+    sentence = "" if ctx.outbound else say["because"].format(reason=rng.choice(reasons))
+    sentence += " " + rng.choice(say["context"])
     facts = spoken_facts(ctx)
     if facts and ctx.slot.category != "not_found":
-        sentence += " " + say["details"].format(details=", ".join(facts))
+        sentence += " " + say["details"].format(details="; ".join(facts))
     return sentence
 
 
@@ -229,7 +247,9 @@ def _twist(ctx: WritingContext, say: dict, rng: random.Random) -> str:
     if slot.category == "not_found":
         return rng.choice(say["not_found"])
     if slot.category in FAILURE_CATEGORIES:
-        return rng.choice(say[slot.category])
+        tool = ctx.model.tool(ctx.fixture.failing_tool or "")
+        what = tool.capability if tool is not None and tool.capability else say["it"]
+        return rng.choice(say[slot.category]).format(what=what)
     if slot.category == "branch" and slot.branch:
         return say["branch"].format(condition=truncate(caller_view(strip_tool_mentions(slot.branch)), 160))
     if ctx.complication is not None and ctx.complication.key != "plain":
@@ -273,9 +293,11 @@ def probe_move(ctx: WritingContext, say: dict, rng: random.Random) -> str:
     elif policy.kind == PolicyKind.ESCALATION:
         move = say["escalation"]
     else:
-        move = say["watch"]
-    if ctx.language == "en" and ctx.complication is not None and tactic != "direct_ask":
-        move += " " + rng.choice(ctx.complication.behaviour.split("||"))
+        move = rng.choice(say["watch"])
+    if ctx.complication is not None and tactic != "direct_ask":
+        extra = rng.choice(ctx.complication.behaviour.split("||")) if ctx.language == "en" else \
+            say["tactics"].get(tactic, "")
+        move += " " + extra
     return move
 
 
@@ -328,15 +350,24 @@ def _guardrail_name(ctx: WritingContext, goal: str) -> str:
     policy = ctx.policy
     assert policy is not None
     if policy.kind == PolicyKind.EMERGENCY:
-        trigger = caller_view(policy.trigger).rstrip(".") if policy.trigger else "an emergency"
-        return fit_name(f"Emergency mid-call: {trigger}")
+        trigger = caller_view(strip_tool_mentions(policy.trigger)).rstrip(".") if policy.trigger else "an emergency"
+        trigger = re.sub(r"^(?:if|when)\s+", "", trigger, flags=re.I)
+        return fit_name(_balanced(f"Emergency mid-call: {trigger}"))
     tactic = ctx.complication.key if ctx.complication else "direct_ask"
     action = policy_action(policy)
     if action:
         template = _GUARDRAIL_TITLES.get(tactic, _GUARDRAIL_TITLES["direct_ask"])
         return fit_name(template.format(action=caller_view(action)))
-    topic = policy.trigger or strip_tool_mentions(policy.text)
-    return fit_name(f"Tests the rule: {caller_view(topic).rstrip('.')}")
+    topic = strip_tool_mentions(policy.trigger or policy.text)
+    topic = re.sub(r"^(?:if|when)\s+", "", caller_view(topic).rstrip("."), flags=re.I)
+    return fit_name(_balanced(f"Tests the rule: {topic}"))
+
+
+def _balanced(text: str) -> str:
+    """Cut an unclosed parenthesis ('… (chest pain') from a name."""
+    if text.count("(") > text.count(")"):
+        text = text[:text.rfind("(")].rstrip(" ,;:")
+    return text
 
 
 def unique_name(name: str, ctx: WritingContext, taken: set[str]) -> str:
