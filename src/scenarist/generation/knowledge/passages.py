@@ -136,26 +136,39 @@ def _first_row_number(label: str) -> int:
 _JSON_LEAF = re.compile(r"^(?P<path>[^\n:]+?): (?P<value>.+)$")
 
 
+_JSON_SKIP = re.compile(r"^(updated|last_updated|version|id|schema|revision)$", re.I)
+
+
 def _json_leaves(doc: KBDocument, section: Section) -> list[Candidate]:
-    """Each `path: value` leaf of extracted JSON; its quote is the value as written in the file (a string's text,
-    or `"key": value` for numbers and booleans) and its subheading is the leaf's path in words."""
-    out = []
+    """Each `path: value` leaf of extracted JSON; its quote is the value as it stands in the file (extraction does
+    not say whether a value was quoted, so the value alone) and its subheading names the leaf in words, led by
+    its record's name ("Expedited transit business days")."""
+    lines = []
     cursor = section.start
     for line in doc.text[section.start:section.end].split("\n"):
-        start, end = cursor, cursor + len(line)
+        lines.append((cursor, line))
         cursor += len(line) + 1
+    names = {}
+    for _, line in lines:
+        match = _JSON_LEAF.match(line)
+        if match and re.search(r"\.(name|title|label)$", match.group("path")):
+            names[match.group("path").rsplit(".", 1)[0]] = match.group("value")
+    out = []
+    for start, line in lines:
         match = _JSON_LEAF.match(line)
         if not match:
             continue
         path, value = match.group("path"), match.group("value")
         key = re.split(r"[.\[]", path)[-1].rstrip("]")
-        words = " ".join(w for w in re.split(r"[._\[\]\d]+", path) if w)
-        is_text = re.search(r"[A-Za-z]{3,}.*\s", value) is not None
-        quote = value if is_text else f"{json.dumps(key)}: {value}"
-        kind = passage_kind(value) if is_text else ("money" if re.search(r"price|cost|fee|usd|eur", key, re.I) else
-                                                    "fact")
-        out.append(Candidate(section, start, end, quote, kind, 2.0 + (1 if re.search(r"\d", value) else 0),
-                             subheading=words))
+        if _JSON_SKIP.match(key) or re.search(r"\.(name|title|label)$", path) or value in ("null", "true", "false"):
+            continue
+        owner = names.get(path.rsplit(".", 1)[0], "") if "." in path else ""
+        words = " ".join(w for w in re.split(r"[._\[\]\d]+", path if not owner else key) if w)
+        subheading = f"{owner} {words}".strip()
+        is_sentence = len(value.split()) >= 6 and value.rstrip().endswith((".", "!"))
+        kind = passage_kind(value) if is_sentence else "json_value"
+        out.append(Candidate(section, start, start + len(line), value, kind,
+                             2.0 + (1 if re.search(r"\d", value) else 0), subheading=subheading))
     return out
 
 

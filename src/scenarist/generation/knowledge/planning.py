@@ -73,7 +73,7 @@ def ranked_sections(doc: KBDocument) -> list[tuple[Section, list[Candidate]]]:
 
 def topic_key(candidate: Candidate) -> tuple[int, str]:
     """The topic a candidate belongs to: its table row for CSV, else its section."""
-    if candidate.kind == "csv_row":
+    if candidate.kind in ("csv_row", "json_value"):
         return candidate.section.file_id, candidate.subheading or str(candidate.start)
     return candidate.section.file_id, candidate.section.label
 
@@ -156,7 +156,8 @@ def _question_slot(index: int, candidate: Candidate, request: GenerationRequest)
         category=CATEGORY_QUESTION,
         complication=candidate.kind,
         kb_passage=KBPassage(file_id=section.file_id, file_name=section.file_name,
-                             section=candidate.subheading if candidate.kind == "csv_row" and candidate.subheading
+                             section=candidate.subheading if candidate.kind in ("csv_row", "json_value")
+                             and candidate.subheading
                              else section.label, quote=candidate.quote),
         covers=[f"kb:file:{section.file_id}:{topic_key(candidate)[1]}"],
         seed=slot_seed(request.seed, index, ("kb", section.file_id, candidate.start)),

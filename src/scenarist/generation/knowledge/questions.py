@@ -46,6 +46,8 @@ def write_question(candidate: Candidate, rng: random.Random) -> KBQuestion:
     """The question a real caller would ask about this passage, in their words, and the answer it expects."""
     if candidate.kind == "csv_row":
         return _csv_question(candidate, rng)
+    if candidate.kind == "json_value":
+        return _json_question(candidate, rng)
     flat = clean(candidate.quote)
     topic = topic_of(candidate, flat)
     answer = f"The agent gives the correct answer: {_agent_voice(flat)}"
@@ -193,6 +195,8 @@ def _figure_question(kind: str, topic: str, rng: random.Random) -> str | None:
     topic so the figure itself is the agent's to give (never a fill-in-the-blank)."""
     if kind not in _FIGURE_QUESTIONS or topic == "this":
         return None
+    if re.match(r"(how|what|when|where|why|which)\b", topic, re.I):  # a heading that is itself a question
+        return f"Can you explain {topic}?"
     return rng.choice(_FIGURE_QUESTIONS[kind]).format(topic=topic)
 
 
@@ -264,6 +268,37 @@ def _csv_question(candidate: Candidate, rng: random.Random) -> KBQuestion:
               f"invent details. (Source: {where}: {candidate.quote} — {facts}.)")
     return KBQuestion(question, answer, "If the agent does not give a figure, ask again for the exact one.",
                       f"{thing}")
+
+
+_JSON_UNITS = re.compile(r"\b(usd|eur|gbp|price|cost|fee|surcharge|business|days?|over|minutes|hours)\b")
+
+
+def _json_question(candidate: Candidate, rng: random.Random) -> KBQuestion:
+    """A JSON value asked about by what its path means ('How much is Expedited shipping?'), never by the key."""
+    words = (candidate.subheading or "").lower()
+    thing = " ".join(_JSON_UNITS.sub(" ", words).split()) or "that"
+    owner = (candidate.subheading or "").split()[0] if candidate.subheading and candidate.subheading[0].isupper() \
+        else ""
+    value = candidate.quote
+    opener = rng.choice(_BARE_OPENERS)
+    if re.search(r"free.*over|over.*free", words):
+        ask = f"How much do I need to spend to get free {thing.replace('free', '').strip() or 'shipping'}?"
+    elif re.search(r"usd|eur|gbp|price|cost|fee|surcharge", words):
+        ask = rng.choice((f"How much is {thing}?", f"What does {thing} cost?"))
+    elif re.search(r"days|minutes|hours", words):
+        ask = rng.choice((f"How long does {thing} take?", f"How many days is {thing}?"))
+    elif re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        ask = rng.choice((f"When is the {thing}?", f"What's the date for the {thing}?"))
+    elif "ship to" in words or "ships to" in words:
+        ask = "Is there anywhere you don't ship?" if "not" in words else "Where do you ship to?"
+    else:
+        ask = f"What can you tell me about {thing}?"
+    if owner and owner.lower() not in ask.lower():
+        ask = ask.rstrip("?") + f", for {owner}?"
+    answer = (f"The agent gives the correct answer: {candidate.subheading}: {value}. {SPOKEN_FORMS} It does not give "
+              f"a different figure or invent details. (Source: {candidate.section.file_name}, "
+              f"{candidate.section.label}: {value})")
+    return KBQuestion(f"{opener} {ask}", answer, "If the agent is vague, ask for the exact figure.", thing)
 
 
 def _item_phrase(key: str) -> str:

@@ -137,11 +137,11 @@ _OOS_OPENERS = ("Hi, quick question.", "Hello there, I was wondering something."
 def locate_candidate(doc: KBDocument, passage: KBPassage) -> Candidate:
     """The planned passage as a Candidate (section context included); the quote must occur verbatim in the file."""
     start = doc.text.find(passage.quote)
-    if passage.quote and start < 0:  # a table row quoted as it stands in the file, not as extracted
-        for section in split_sections(doc):
-            match = next((c for c in section_candidates(doc, section) if c.quote == passage.quote), None)
-            if match:
-                return match
+    for section in split_sections(doc):  # the planned candidate: its quote, in its section, row or JSON leaf
+        match = next((c for c in section_candidates(doc, section) if c.quote == passage.quote
+                      and passage.section in (section.label, c.subheading)), None)
+        if match:
+            return match
     if not passage.quote or start < 0:
         raise ValueError(f"KB passage quote does not occur in file {passage.file_id} ({passage.file_name})")
     sections = split_sections(doc)

@@ -144,7 +144,8 @@ def attack_context(model: AgentModel, risk: Risk, index: int, seed: int) -> Atta
 def legitimate_request(model: AgentModel, record: str, fallback: str, index: int) -> str:
     """A real request of this agent (a playbook intent, rotating), in caller words; the domain's when none."""
     names = [i.name.strip() for i in model.intents
-             if i.section_id and i.name.strip() and not re.search(r"[_#]|\bstep\b", i.name, re.I)]
+             if i.section_id and i.name.strip() and i.kind not in ("general", "escalation")
+             and not re.search(r"[_#]|\bstep\b|\bdnc\b|general questions", i.name, re.I)]
     if not names:
         return fallback
     name = names[index % len(names)]
@@ -174,7 +175,7 @@ def _scenario(agent: AgentSpec, model: AgentModel, request: GenerationRequest, s
               title: str = "", offline_title: bool = False) -> GeneratedScenario:
     """Assemble the GeneratedScenario; risk and technique are recorded in tags, covers and provenance."""
     attack_type = attack_type_of(slot, request)
-    base = f"{technique.title}: {risk.target}" if offline_title or not title else title
+    base = f"{technique.title} — {risk.target}" if offline_title or not title else title
     name = unique_name(base[:80], taken_names)
     taken_names.add(name)
     covers = list(dict.fromkeys([*covers_of(risk), *slot.covers]))
