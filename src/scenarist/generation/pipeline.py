@@ -12,7 +12,6 @@ from typing import Any
 from .agent_model import AgentModel
 from .checks import check_item, coverage_report
 from .diversity import diversity_report, is_near_duplicate, most_similar
-from .legacy import legacy_analysis
 from .llm_prompts import PROMPT_VERSION, LLMScenarioDraft, item_messages
 from .pacing import PrepTurns
 from .planning import plan_slots
@@ -76,7 +75,7 @@ class ScenarioGenerator:
             planner = _load("knowledge.planning", "plan_kb_slots", kind)
         else:
             planner = _load("redteam.planning", "plan_attack_slots", kind)
-        slots = planner(agent, legacy_analysis(model), request)
+        slots = planner(agent, model, request)
         return Plan(model=model, slots=slots, engine=self.engine_name, prompt_version=PROMPT_VERSION,
                     steering=(request.extra_instructions or "").strip())
 
@@ -94,8 +93,8 @@ class ScenarioGenerator:
             writer = _load("knowledge.writer", "write_kb_item", slot.kind)
         else:
             writer = _load("redteam.writer", "write_attack_item", slot.kind)
-        return await writer(agent, legacy_analysis(plan.model), request, slot, llm=self.llm,
-                            taken_names=taken_names, seed=slot.seed)
+        return await writer(agent, plan.model, request, slot, llm=self.llm,
+                            taken_names=taken_names, seed=slot.seed, accepted=accepted)
 
     def _write_offline(self, agent: AgentSpec, plan: Plan, request: GenerationRequest, slot: Slot,
                        taken_names: set[str], accepted: list[GeneratedScenario],

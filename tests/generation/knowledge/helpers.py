@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import asyncio
 
-from scenarist.generation.analysis import analyse_offline
 from scenarist.generation.knowledge.planning import plan_kb_slots
 from scenarist.generation.knowledge.writer import write_kb_item
 from scenarist.generation.types import AgentSpec, GeneratedScenario, GenerationRequest, ScenarioKind
+from scenarist.generation.understanding import build_agent_model
 from scenarist.llm.port import Usage
 from tests.fixtures.agents import personalities
 
@@ -20,15 +20,15 @@ def kb_request(n: int, **extra) -> GenerationRequest:
 
 def generate_kb(agent: AgentSpec, request: GenerationRequest, llm=None) -> tuple[list[GeneratedScenario], Usage]:
     """Plan and write a whole KB batch (sequentially), as the pipeline would."""
-    analysis = analyse_offline(agent)
+    model = build_agent_model(agent)
     taken: set[str] = set()
     total = Usage()
 
     async def run() -> list[GeneratedScenario]:
         items = []
-        for slot in plan_kb_slots(agent, analysis, request):
-            item, usage = await write_kb_item(agent, analysis, request, slot, llm=llm, taken_names=taken,
-                                              seed=slot.seed)
+        for slot in plan_kb_slots(agent, model, request):
+            item, usage = await write_kb_item(agent, model, request, slot, llm=llm, taken_names=taken,
+                                              seed=slot.seed, accepted=items)
             total.add(usage)
             items.append(item)
         return items
@@ -38,5 +38,6 @@ def generate_kb(agent: AgentSpec, request: GenerationRequest, llm=None) -> tuple
 
 def asked_question(instructions: str) -> str:
     """The example question quoted in KB instructions."""
-    line = next(line for line in instructions.splitlines() if line.startswith(("Ask ", "Put your question")))
+    line = next(line for line in instructions.splitlines() if line.startswith(("Ask ", "Put your question",
+                                                                               "When the agent answers")))
     return line.split('"', 1)[1].rsplit('"', 1)[0]

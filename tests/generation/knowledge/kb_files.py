@@ -131,3 +131,11 @@ def dental_agent_with_kb() -> AgentSpec:
     """The shared dental test agent with the four-file knowledge base attached."""
     agent = dental_agent()
     return agent.model_copy(update={"kb_files": dental_kb()})
+
+
+ORIGINAL = {"faq.md": FAQ_MD, "prices.csv": PRICES_CSV, "policies.txt": POLICIES_TXT}
+
+
+def in_original(doc: KBDocument, quote: str) -> bool:
+    """Whether a quote occurs verbatim in the file a person opens (the extracted text for a PDF)."""
+    return quote in ORIGINAL.get(doc.file_name, doc.text)

@@ -1,4 +1,5 @@
-"""KB slot planning: verbatim quotes spread over files and sections, ~1 in 5 out of scope (and truly uncovered)."""
+"""KB slot planning: quotes as they stand in the files, topics spread over files and sections, an out-of-scope share
+chosen by n and the KB size (and truly uncovered)."""
 
 from __future__ import annotations
 
@@ -6,23 +7,36 @@ from collections import Counter
 
 import pytest
 
-from scenarist.generation.analysis import analyse_offline
 from scenarist.generation.knowledge.out_of_scope import _DOMAIN_TOPICS, _GENERIC_TOPICS, is_covered
-from scenarist.generation.knowledge.planning import out_of_scope_count, plan_kb_slots
+from scenarist.generation.knowledge.planning import (
+    out_of_scope_count,
+    plan_kb_slots,
+    ranked_sections,
+    topic_key,
+    topic_pools,
+)
+from scenarist.generation.knowledge.writer import locate_candidate
+from scenarist.generation.understanding import build_agent_model
 from scenarist.generation.knowledge.sections import split_sections
 from tests.generation.knowledge.helpers import kb_request
-from tests.generation.knowledge.kb_files import dental_agent_with_kb
+from tests.generation.knowledge.kb_files import PRICES_CSV, dental_agent_with_kb, in_original
 
 
 def plan(n: int, **extra):
     agent = dental_agent_with_kb()
-    return agent, plan_kb_slots(agent, analyse_offline(agent), kb_request(n, **extra))
+    return agent, plan_kb_slots(agent, build_agent_model(agent), kb_request(n, **extra))
 
 
-@pytest.mark.parametrize(("n", "expected_out"), [(1, 0), (3, 1), (5, 1), (10, 2), (20, 4), (100, 20)])
-def test_out_of_scope_share_is_about_one_in_five(n, expected_out):
-    assert out_of_scope_count(n) == expected_out
-    _, slots = plan(n)
+@pytest.mark.parametrize(("n", "topics", "expected"), [(1, 50, 0), (2, 1, 0), (3, 50, 1), (7, 50, 1), (16, 50, 2),
+                                                     (40, 50, 5), (10, 4, 4), (100, 50, 31)])
+def test_out_of_scope_share_is_chosen_by_n_and_the_kb_size(n, topics, expected):
+    assert out_of_scope_count(n, topics) == expected
+
+
+@pytest.mark.parametrize("n", [1, 3, 5, 10, 20, 100])
+def test_plans_hold_the_out_of_scope_share(n):
+    agent, slots = plan(n)
+    expected_out = out_of_scope_count(n, sum(len(topic_pools(ranked_sections(d))) for d in agent.kb_files))
     assert len(slots) == n and [s.index for s in slots] == list(range(n))
     out = [s for s in slots if s.category == "kb_out_of_scope"]
     assert len(out) == expected_out
@@ -38,10 +52,13 @@ def test_quotes_are_verbatim_in_their_files_and_sections():
         passage = slot.kb_passage
         doc = docs[passage.file_id]
         assert passage.file_name == doc.file_name
-        assert passage.quote in doc.text
-        section = next(s for s in split_sections(doc) if s.label == passage.section)
-        assert passage.quote in doc.text[section.start:section.end]
-        assert slot.covers == [f"kb:file:{doc.file_id}:{passage.section}"]
+        assert in_original(doc, passage.quote)
+        candidate = locate_candidate(doc, passage)
+        assert candidate.quote == passage.quote
+        assert slot.covers == [f"kb:file:{doc.file_id}:{topic_key(candidate)[1]}"]
+        if doc.file_name.endswith(".csv"):
+            row = int(passage.section.split()[-1])
+            assert PRICES_CSV.splitlines()[row - 1].startswith(passage.quote)  # the row a person sees in the file
 
 
 def test_questions_spread_across_all_files_and_their_sections():
@@ -81,7 +98,7 @@ def test_a_covered_topic_is_skipped():
     extra = agent.kb_files[0].model_copy(update={"file_id": 999, "file_name": "parking.txt",
                                                   "text": "Free parking is available behind the clinic."})
     agent = agent.model_copy(update={"kb_files": [*agent.kb_files, extra]})
-    slots = plan_kb_slots(agent, analyse_offline(agent), kb_request(50))
+    slots = plan_kb_slots(agent, build_agent_model(agent), kb_request(50))
     assert all("parking" not in (s.out_of_scope_topic or "").lower() for s in slots)
 
 
@@ -104,5 +121,5 @@ def test_a_kb_without_usable_passages_still_yields_n_out_of_scope_slots():
     agent = dental_agent_with_kb()
     tiny = agent.kb_files[0].model_copy(update={"text": "Hello."})
     agent = agent.model_copy(update={"kb_files": [tiny]})
-    slots = plan_kb_slots(agent, analyse_offline(agent), kb_request(4))
+    slots = plan_kb_slots(agent, build_agent_model(agent), kb_request(4))
     assert [s.category for s in slots] == ["kb_out_of_scope"] * 4

@@ -9,7 +9,8 @@ import pytest
 from scenarist.generation.knowledge.prompts import OUT_OF_SCOPE_OUTCOME
 from scenarist.llm.client import OpenAICompatibleLLM
 from tests.generation.knowledge.helpers import asked_question, generate_kb, kb_request
-from tests.generation.knowledge.kb_files import dental_agent_with_kb
+from scenarist.generation.knowledge.planning import out_of_scope_count, ranked_sections, topic_pools
+from tests.generation.knowledge.kb_files import dental_agent_with_kb, in_original
 from tests.llm.helpers import fast_config
 from tests.llm_sim import LLMSimulator, SimConfig
 
@@ -23,10 +24,11 @@ def test_offline_items_ask_in_the_callers_words_and_state_the_answer():
     docs = {d.file_id: d for d in agent.kb_files}
     in_scope = [i for i in items if i.category == "kb_question"]
     out = [i for i in items if i.category == "kb_out_of_scope"]
-    assert len(out) == 4 and len(in_scope) == 16
+    topics = sum(len(topic_pools(ranked_sections(d))) for d in agent.kb_files)
+    assert len(out) == out_of_scope_count(20, topics) and len(in_scope) == 20 - len(out)
     for item in in_scope:
         (source,) = item.knowledge_base_sources
-        assert source.quote in docs[source.file_id].text
+        assert in_original(docs[source.file_id], source.quote)
         assert source.file_name == docs[source.file_id].file_name
         question = asked_question(item.instructions)
         assert question.endswith("?") and not DOCUMENT_TALK.search(question)
@@ -53,8 +55,9 @@ def test_offline_questions_match_the_passage_kind():
                  for i in items if i.knowledge_base_sources}
     fee = next(q for quote, q in questions.items() if "£25 late cancellation fee" in quote)
     assert "What happens if I cancel with less than 24 hours' notice?" in fee
-    rows = [q for quote, q in questions.items() if quote.startswith("treatment: ")]
-    assert rows and all(re.search(r"How (much|long) does .+ (cost|take)\?$", q) for q in rows)
+    rows = [q for quote, q in questions.items() if re.match(r"[A-Z][\w -]+,£", quote)]
+    assert rows and all(q.endswith("?") and not re.search(r"duration|minutes|price|notes|treatment", q, re.I)
+                        for q in rows)  # asked by the row's treatment, never by a column name
     records = next(q for quote, q in questions.items() if "11 years" in quote)
     assert "How long do you keep dental records after my last visit" in records  # asked, not echoed back
     assert "11" not in records
@@ -99,12 +102,14 @@ def test_llm_drafts_are_used_and_the_sources_stay_verbatim(sim):
     agent = dental_agent_with_kb()
     items, usage = generate_kb(agent, kb_request(10), llm=OpenAICompatibleLLM(fast_config(sim)))
     docs = {d.file_id: d for d in agent.kb_files}
-    assert usage.llm_calls == 10
-    assert {i.provenance.engine for i in items} == {"llm"} and items[0].provenance.model == "sim-kb"
+    assert usage.llm_calls >= 10  # a draft failing a check (e.g. a near duplicate) is re-asked
+    engines = [i.provenance.engine for i in items]
+    assert engines.count("llm") >= 8 and set(engines) <= {"llm", "offline-fallback"}
+    assert items[0].provenance.model == "sim-kb"
     for item in items:
         if item.category == "kb_question":
             (source,) = item.knowledge_base_sources
-            assert source.quote in docs[source.file_id].text
+            assert in_original(docs[source.file_id], source.quote)
             assert source.quote in item.expected_outcome_prompt
         else:
             assert item.expected_outcome_prompt == OUT_OF_SCOPE_OUTCOME
@@ -124,7 +129,7 @@ def test_refusals_fall_back_to_full_offline_items(sim, fault):
     assert all(asked_question(i.instructions) for i in items)
 
 
-def test_drafts_that_talk_about_documents_or_drop_figures_are_reasked(sim):
+def test_drafts_that_talk_about_documents_are_reasked(sim):
     calls = []
 
     def responder(body: dict) -> dict:
@@ -142,5 +147,4 @@ def test_drafts_that_talk_about_documents_or_drop_figures_are_reasked(sim):
     assert usage.llm_calls == 2 and items[0].provenance.engine == "llm"
     reask = calls[1]["messages"][-1]["content"]
     assert "must not mention documents" in reask
-    if re.search(r"\d", passage_of(calls[0])):
-        assert "figures exactly" in reask
+    assert "figures exactly" not in reask  # spoken figures are accepted; no digit requirement

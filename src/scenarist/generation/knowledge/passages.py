@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from scenarist.generation.knowledge.sections import Section, file_format
+import json
+
+from scenarist.generation.knowledge.sections import Section, file_format, original_row
 from scenarist.generation.types import KBDocument
 
 MIN_CHARS = 25
@@ -54,6 +56,8 @@ def section_candidates(doc: KBDocument, section: Section) -> list[Candidate]:
     """Scored candidates of one section, in document order."""
     if section.columns and file_format(doc) == "csv":
         return _csv_rows(doc, section)
+    if file_format(doc) == "json":
+        return _json_leaves(doc, section)
     out: list[Candidate] = []
     asked: str | None = None
     subheading: str | None = None
@@ -94,8 +98,9 @@ def _score(section: Section, start: int, end: int, quote: str, asked: str | None
     flat = " ".join(quote.split())
     if not MIN_CHARS <= len(flat) <= MAX_CHARS or len(flat.split()) < 5 or flat.endswith(":"):
         return None
-    if not re.search(r"[a-z]", flat):
-        return None
+    letters = [c for c in flat if c.isalpha()]
+    if not re.search(r"[a-z]", flat) or sum(c.isupper() for c in letters) > 0.6 * len(letters):
+        return None  # a shouted title line ("CLINIC - PATIENT POLICIES (rev.") is no passage
     kind = "faq" if asked else passage_kind(flat)
     score = 1.0
     score += 3 if re.search(r"\d", flat) else 0
@@ -107,15 +112,63 @@ def _score(section: Section, start: int, end: int, quote: str, asked: str | None
 
 
 def _csv_rows(doc: KBDocument, section: Section) -> list[Candidate]:
-    """Each data row of a CSV section is a candidate (its raw line is the verbatim quote)."""
+    """Each data row of a CSV section is a candidate; its quote is the row as it stands in the uploaded file and
+    its subheading names the spreadsheet row ("row 3", the header being row 1)."""
     out = []
     cursor = section.start
+    first_row = _first_row_number(section.label)
     for line in doc.text[section.start:section.end].split("\n"):
         start, end = cursor, cursor + len(line.rstrip("\r"))
         cursor += len(line) + 1
-        if doc.text[start:end].strip():
-            out.append(Candidate(section, start, end, doc.text[start:end], "csv_row", 3.0 + (
-                1 if re.search(r"\d", doc.text[start:end]) else 0)))
+        text = doc.text[start:end]
+        if text.strip():
+            out.append(Candidate(section, start, end, original_row(section.columns, text), "csv_row",
+                                 3.0 + (1 if re.search(r"\d", text) else 0), subheading=f"row {first_row + len(out)}"))
+    return out
+
+
+def _first_row_number(label: str) -> int:
+    """'rows 7-11' → 7."""
+    match = re.search(r"\d+", label)
+    return int(match.group(0)) if match else 2
+
+
+_JSON_LEAF = re.compile(r"^(?P<path>[^\n:]+?): (?P<value>.+)$")
+
+
+_JSON_SKIP = re.compile(r"^(updated|last_updated|version|id|schema|revision)$", re.I)
+
+
+def _json_leaves(doc: KBDocument, section: Section) -> list[Candidate]:
+    """Each `path: value` leaf of extracted JSON; its quote is the value as it stands in the file (extraction does
+    not say whether a value was quoted, so the value alone) and its subheading names the leaf in words, led by
+    its record's name ("Expedited transit business days")."""
+    lines = []
+    cursor = section.start
+    for line in doc.text[section.start:section.end].split("\n"):
+        lines.append((cursor, line))
+        cursor += len(line) + 1
+    names = {}
+    for _, line in lines:
+        match = _JSON_LEAF.match(line)
+        if match and re.search(r"\.(name|title|label)$", match.group("path")):
+            names[match.group("path").rsplit(".", 1)[0]] = match.group("value")
+    out = []
+    for start, line in lines:
+        match = _JSON_LEAF.match(line)
+        if not match:
+            continue
+        path, value = match.group("path"), match.group("value")
+        key = re.split(r"[.\[]", path)[-1].rstrip("]")
+        if _JSON_SKIP.match(key) or re.search(r"\.(name|title|label)$", path) or value in ("null", "true", "false"):
+            continue
+        owner = names.get(path.rsplit(".", 1)[0], "") if "." in path else ""
+        words = " ".join(w for w in re.split(r"[._\[\]\d]+", path if not owner else key) if w)
+        subheading = f"{owner} {words}".strip()
+        is_sentence = len(value.split()) >= 6 and value.rstrip().endswith((".", "!"))
+        kind = passage_kind(value) if is_sentence else "json_value"
+        out.append(Candidate(section, start, start + len(line), value, kind,
+                             2.0 + (1 if re.search(r"\d", value) else 0), subheading=subheading))
     return out
 
 

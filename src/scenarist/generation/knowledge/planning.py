@@ -1,8 +1,8 @@
-"""Plan knowledge-base slots: passages spread over files (weighted by size) and their sections, ~1 in 5 out of scope."""
+"""Plan knowledge-base slots: one question per topic (a section, a table row, a JSON group) across files before any
+topic is asked twice, and a share of out-of-scope questions chosen by n and by how many topics the KB has."""
 
 from __future__ import annotations
 
-import math
 
 from scenarist.generation.knowledge.out_of_scope import OutOfScopeTopic, out_of_scope_topics
 from scenarist.generation.knowledge.passages import Candidate, section_candidates
@@ -10,7 +10,6 @@ from scenarist.generation.knowledge.sections import Section, split_sections
 from scenarist.generation.personas import assign_personalities
 from scenarist.generation.planning import slot_seed
 from scenarist.generation.types import (
-    AgentAnalysis,
     AgentSpec,
     GenerationRequest,
     KBDocument,
@@ -24,18 +23,21 @@ CATEGORY_OUT_OF_SCOPE = "kb_out_of_scope"
 COVER_OUT_OF_SCOPE = "kb:out_of_scope"
 
 
-def plan_kb_slots(agent: AgentSpec, analysis: AgentAnalysis, request: GenerationRequest) -> list[Slot]:
-    """n slots: in-scope questions on passages spread over the chosen files and sections, ~1 in 5 out of scope."""
+def plan_kb_slots(agent: AgentSpec, model, request: GenerationRequest) -> list[Slot]:
+    """n slots: in-scope questions, one per topic across files first, and out-of-scope questions near the KB."""
     docs = selected_documents(agent, request)
     n = request.num_scenarios
     pools = {doc.file_id: ranked_sections(doc) for doc in docs}
     has_passages = any(pools.values())
-    wanted_out = out_of_scope_count(n) if has_passages else n
-    domain_text = " ".join([analysis.domain, agent.name]) if analysis.domain else f"{agent.name} {agent.description}"
+    topics = sum(len(topic_pools(pools[d.file_id])) for d in docs)
+    wanted_out = out_of_scope_count(n, topics) if has_passages else n
+    domain = getattr(model, "domain", "") or ""
+    domain = "" if domain == "general" else domain
+    domain_text = " ".join([domain, agent.name]) if domain else f"{agent.name} {agent.description}"
     covered_text = "\n".join([agent.description, *(d.text for d in agent.kb_files)])
-    topics = out_of_scope_topics(domain_text, covered_text, wanted_out, request.seed, must_fill=not has_passages)
-    passages = pick_passages(docs, pools, n - len(topics)) if has_passages else []
-    slots = _interleave(passages, topics, n, request)
+    gaps = out_of_scope_topics(domain_text, covered_text, wanted_out, request.seed, must_fill=not has_passages)
+    passages = pick_passages(docs, pools, n - len(gaps)) if has_passages else []
+    slots = _interleave(passages, gaps, n, request)
     assign_personalities(slots, request.personalities)
     return slots
 
@@ -48,9 +50,15 @@ def selected_documents(agent: AgentSpec, request: GenerationRequest) -> list[KBD
     return [doc for doc in agent.kb_files if doc.file_id in wanted]
 
 
-def out_of_scope_count(n: int) -> int:
-    """About one in five, rounded to nearest: 1→0, 3→1, 5→1, 10→2, 20→4."""
-    return (n + 2) // 5
+def out_of_scope_count(n: int, topics: int) -> int:
+    """Out-of-scope questions for n: none below 3; one for 3–7; then about one in eight while the KB still has
+    unasked topics, and half of the excess once n outruns its topics (a small KB gets more gap questions rather
+    than the same topics asked again)."""
+    if n < 3:
+        return 0
+    base = 1 if n < 8 else round(n / 8)
+    excess = max(0, n - base - topics)
+    return min(n - 1, base + (excess + 1) // 2)
 
 
 def ranked_sections(doc: KBDocument) -> list[tuple[Section, list[Candidate]]]:
@@ -63,62 +71,60 @@ def ranked_sections(doc: KBDocument) -> list[tuple[Section, list[Candidate]]]:
     return out
 
 
+def topic_key(candidate: Candidate) -> tuple[int, str]:
+    """The topic a candidate belongs to: its table row for CSV, else its section."""
+    if candidate.kind in ("csv_row", "json_value"):
+        return candidate.section.file_id, candidate.subheading or str(candidate.start)
+    return candidate.section.file_id, candidate.section.label
+
+
+def topic_pools(sections: list[tuple[Section, list[Candidate]]]) -> list[list[Candidate]]:
+    """A file's topics in document order, each with its candidates best first."""
+    pools: dict[tuple[int, str], list[Candidate]] = {}
+    for _, candidates in sections:
+        for candidate in candidates:
+            pools.setdefault(topic_key(candidate), []).append(candidate)
+    return list(pools.values())
+
+
+def spread_order(count: int) -> list[int]:
+    """0..count-1 in an order that spreads early picks over the whole range (0, mid, quarters, …)."""
+    order: list[int] = []
+    step = count
+    while len(order) < count:
+        for i in range(0, count, max(step, 1)):
+            if i not in order:
+                order.append(i)
+        step //= 2
+        if step == 0:
+            order.extend(i for i in range(count) if i not in order)
+    return order
+
+
 def pick_passages(
     docs: list[KBDocument], pools: dict[int, list[tuple[Section, list[Candidate]]]], count: int
 ) -> list[Candidate]:
-    """`count` candidates: files take turns (weighted by size), each file's picks spread evenly over its sections."""
+    """`count` candidates: files take turns, each giving its next unasked topic (spread over the file), so no topic
+    is asked twice while another is unasked; later rounds take each topic's next-best passage."""
     if count <= 0:
         return []
-    usable = [doc for doc in docs if pools.get(doc.file_id)]
-    allocation = allocate(usable, pools, count)
-    per_file = {doc.file_id: spread_over_sections(pools[doc.file_id], allocation[doc.file_id]) for doc in usable}
-    ordered: list[Candidate] = []
-    while len(ordered) < count and any(per_file.values()):
-        for doc in usable:
-            if per_file[doc.file_id] and len(ordered) < count:
-                ordered.append(per_file[doc.file_id].pop(0))
-    return ordered
-
-
-def allocate(docs: list[KBDocument], pools: dict[int, list[tuple[Section, list[Candidate]]]],
-             count: int) -> dict[int, int]:
-    """Slots per file: one each while they last, the rest by sqrt(text size), capped by each file's passages
-    (the surplus moves to files with passages to spare; passages repeat only when the whole KB runs out)."""
-    allocation = {doc.file_id: 0 for doc in docs}
-    if not docs:
-        return allocation
-    capacity = {doc.file_id: sum(len(cands) for _, cands in pools[doc.file_id]) for doc in docs}
-    weights = {doc.file_id: math.sqrt(max(len(doc.text), 1)) for doc in docs}
-    for doc in sorted(docs, key=lambda d: -len(d.text))[:count]:
-        allocation[doc.file_id] = 1
-    while sum(allocation.values()) < count:
-        open_files = [fid for fid in allocation if allocation[fid] < capacity[fid]] or list(allocation)
-        # The file furthest below its weighted share gets the next slot (deterministic tie-break by order).
-        total = sum(weights[f] for f in open_files)
-        target = count - sum(allocation[f] for f in allocation if f not in open_files)
-        best = max(open_files, key=lambda f: (target * weights[f] / total - allocation[f], -docs.index(
-            next(d for d in docs if d.file_id == f))))
-        allocation[best] += 1
-    return allocation
-
-
-def spread_over_sections(sections: list[tuple[Section, list[Candidate]]], k: int) -> list[Candidate]:
-    """k candidates: round r takes the r-th best passage of evenly spaced sections (so not just the first pages);
-    passages repeat only when the file has fewer than k."""
+    usable = sorted((d for d in docs if pools.get(d.file_id)), key=lambda d: -len(d.text))
+    queues = {}
+    for doc in usable:
+        file_topics = topic_pools(pools[doc.file_id])
+        queues[doc.file_id] = [file_topics[i] for i in spread_order(len(file_topics))]
     picks: list[Candidate] = []
     depth = 0
-    while len(picks) < k:
-        available = [(s, c) for s, c in sections if len(c) > depth]
-        if not available:
-            break
-        take = min(k - len(picks), len(available))
-        for j in range(take):
-            _, candidates = available[math.floor((j + 0.5) * len(available) / take)]
-            picks.append(candidates[depth])
+    while len(picks) < count and any(any(len(t) > depth for t in q) for q in queues.values()):
+        rounds = {fid: [t[depth] for t in q if len(t) > depth] for fid, q in queues.items()}
+        while len(picks) < count and any(rounds.values()):
+            for doc in usable:
+                if rounds[doc.file_id] and len(picks) < count:
+                    picks.append(rounds[doc.file_id].pop(0))
         depth += 1
-    all_candidates = [c for _, cs in sections for c in cs]
-    while len(picks) < k and all_candidates:
-        picks.append(all_candidates[len(picks) % len(all_candidates)])
+    everything = [c for q in queues.values() for t in q for c in t]
+    while len(picks) < count and everything:
+        picks.append(everything[len(picks) % len(everything)])
     return picks
 
 
@@ -149,9 +155,11 @@ def _question_slot(index: int, candidate: Candidate, request: GenerationRequest)
         kind=ScenarioKind.KNOWLEDGE_BASE,
         category=CATEGORY_QUESTION,
         complication=candidate.kind,
-        kb_passage=KBPassage(file_id=section.file_id, file_name=section.file_name, section=section.label,
-                             quote=candidate.quote),
-        covers=[f"kb:file:{section.file_id}:{section.label}"],
+        kb_passage=KBPassage(file_id=section.file_id, file_name=section.file_name,
+                             section=candidate.subheading if candidate.kind in ("csv_row", "json_value")
+                             and candidate.subheading
+                             else section.label, quote=candidate.quote),
+        covers=[f"kb:file:{section.file_id}:{topic_key(candidate)[1]}"],
         seed=slot_seed(request.seed, index, ("kb", section.file_id, candidate.start)),
     )
 

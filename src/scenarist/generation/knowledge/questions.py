@@ -24,7 +24,8 @@ _CLAUSE_OPENERS = {"after", "before", "when", "if", "for", "during", "until", "u
                    "at", "by", "to", "with", "from", "as", "because", "since", "although", "however"}
 _OPENERS = ("Hi, quick question about {topic}.", "Hello, I was wondering about {topic}.",
             "Hi there, I have a question about {topic}.", "Good morning, I'm calling about {topic}.")
-_BARE_OPENERS = ("Hi, quick question.", "Hello, I was hoping you could help me.", "Hi there.")
+_BARE_OPENERS = ("Hi, quick question.", "Hello, I was hoping you could help me.", "Hi there.", "Good afternoon.",
+                 "Hi, sorry to bother you.", "Morning! One question.")
 
 
 @dataclass(frozen=True)
@@ -37,16 +38,22 @@ class KBQuestion:
     topic: str
 
 
+SPOKEN_FORMS = ("Spoken forms of the same figure count as the same answer (\"fifteen minutes\" for \"15 minutes\", "
+                "\"forty dollars\" for \"$40\", \"seven thirty\" for \"7:30\").")
+
+
 def write_question(candidate: Candidate, rng: random.Random) -> KBQuestion:
     """The question a real caller would ask about this passage, in their words, and the answer it expects."""
     if candidate.kind == "csv_row":
         return _csv_question(candidate, rng)
+    if candidate.kind == "json_value":
+        return _json_question(candidate, rng)
     flat = clean(candidate.quote)
     topic = topic_of(candidate, flat)
     answer = f"The agent gives the correct answer: {_agent_voice(flat)}"
     figure = _figure(flat, candidate.kind)
     if figure:
-        answer += f" In particular it states {figure} accurately."
+        answer += f" In particular it states {figure} accurately. {SPOKEN_FORMS}"
     answer += " It does not contradict this or add invented details."
     question, follow_up = _question_for(candidate, flat, topic, figure, rng)
     return KBQuestion(question=question, answer=answer, follow_up=follow_up, topic=topic)
@@ -91,6 +98,8 @@ def to_caller_voice(text: str) -> str:
 def topic_of(candidate: Candidate, flat: str) -> str:
     """What the passage is about, as a caller would name it: a real heading, else the sentence's subject."""
     heading = (candidate.subheading or "").strip(" :#*_")
+    if heading.isupper():
+        heading = heading.lower()
     if heading and not _GENERIC_TOPIC.match(heading) and len(heading.split()) <= 8:
         words = heading.split()
         title_case = len(words) > 1 and all(w[:1].isupper() for w in words if len(w) > 3)
@@ -111,6 +120,9 @@ def _question_for(candidate: Candidate, flat: str, topic: str, figure: str | Non
     if candidate.asked:
         asked = re.sub(r"^(?:q|question)\s*[:.)]\s*", "", candidate.asked, flags=re.I)
         return f"{rng.choice(_BARE_OPENERS)} {asked}", "If the answer is vague, ask the agent to be more specific."
+    labelled = _labelled_question(candidate, flat, rng)
+    if labelled:
+        return labelled, "If the agent is vague, ask it to be more specific."
     caller = to_caller_voice(flat)
     conditional = re.match(r"^If (.+?), (.+)$", caller)
     if conditional:
@@ -123,9 +135,9 @@ def _question_for(candidate: Candidate, flat: str, topic: str, figure: str | Non
     duration = _how_long_question(caller, candidate.kind) or _how_much_question(caller, candidate.kind)
     if duration:
         return f"{opener} {duration}", f"If the agent is vague, ask for the exact {_figure_noun(candidate.kind)}."
-    echo = _echo_question(caller, candidate.kind)
-    if echo:
-        return f"{opener} So {echo}?", f"If the agent is vague, ask for the exact {_figure_noun(candidate.kind)}."
+    figure_question = _figure_question(candidate.kind, topic, rng)
+    if figure_question:
+        return f"{opener} {figure_question}", f"If the agent is vague, ask for the exact {_figure_noun(candidate.kind)}."
     if candidate.kind == "procedure":
         goal = _goal_from_heading(candidate.subheading)
         question = f"How do I {goal}?" if goal else f"What do I need to do for {topic}?"
@@ -136,21 +148,56 @@ def _question_for(candidate: Candidate, flat: str, topic: str, figure: str | Non
         question = rng.choice((f"What's your policy on {focus}?", f"Are there any rules I should know about {focus}?",
                                f"Is there anything I need to know about {focus} before I go ahead?"))
         return f"{opener} {question}", "Ask whether there are any exceptions or conditions."
-    yes_no = _yes_no_question(caller)
-    if yes_no:
-        return f"{opener} {yes_no}", "If the agent answers only yes or no, ask for the conditions behind it."
     question = rng.choice((f"What can you tell me about {focus}?", f"Can you tell me how {focus} works?"))
     return f"{opener} {question}", f"Ask one natural follow-up question about {focus}."
 
 
-def _yes_no_question(caller: str) -> str | None:
-    """'Whitening is not suitable for patients under 18 …' → 'Is whitening suitable for patients under 18 …?'
-    (asked neutrally, so the answer — here 'no' — is the agent's to give)."""
-    match = re.match(r"^([A-Z][\w'-]*(?: [\w'-]+){0,3}) (is|are|can|will) (?:not )?(.+?)[.!]?$", caller)
-    if not match or match.group(1).lower() in _PRONOUNS or "," in match.group(1):
+_FIGURE_QUESTIONS = {
+    "money": ("How much is it for {topic}?", "What would {topic} cost me?", "What's the charge for {topic}?"),
+    "percent": ("What percentage applies for {topic}?", "How big a share is it for {topic}?"),
+    "time": ("What are the times for {topic}?", "When can I come in for {topic}?", "What time does that work for "
+             "{topic}?"),
+    "duration": ("How much time should I allow for {topic}?", "What's the time frame for {topic}?",
+                 "How long are we talking for {topic}?"),
+    "date": ("When is {topic}?", "What's the date for {topic}?"),
+    "count": ("How many are allowed for {topic}?", "Is there a limit for {topic}?"),
+}
+
+
+_LABELLED = (
+    (r"address|location", ("What's the address of {where}?", "Where exactly is {where}?")),
+    (r"hours|open", ("What are the opening hours at {where}?", "When is {where} open?")),
+    (r"provider|doctor|staff|team", ("Which doctors can I see at {where}?", "Who works at {where}?")),
+    (r"parking", ("Where do I park when I go to {where}?", "What's the parking like at {where}?")),
+    (r"transit|bus|train|subway", ("How do I get to {where} by public transport?",)),
+    (r"phone|line|number", ("What number do I call for {where}?",)),
+    (r"e-?mail", ("What's the email address for {where}?",)),
+    (r"access|wheelchair", ("How accessible is {where} for a wheelchair?",)),
+)
+
+
+def _labelled_question(candidate: Candidate, flat: str, rng: random.Random) -> str | None:
+    """A 'Label: value' line ('Hours: Monday to Friday …') asked about by what the label means, at its place."""
+    match = re.match(r"^([A-Z][\w /'-]{1,30}):\s+\S", flat)
+    if not match:
         return None
-    subject, verb, rest = match.groups()
-    return f"{verb.capitalize()} {_lower_first(subject)} {rest}?"
+    label = match.group(1).strip()
+    where = (candidate.section.heading or candidate.subheading or "").strip(" :#*_") or "your office"
+    where = where.lower() if where.isupper() else where
+    for pattern, asks in _LABELLED:
+        if re.search(pattern, label, re.I):
+            return f"{rng.choice(_BARE_OPENERS)} {rng.choice(asks).format(where=where)}"
+    return f"{rng.choice(_BARE_OPENERS)} What should I know about the {label.lower()} at {where}?"
+
+
+def _figure_question(kind: str, topic: str, rng: random.Random) -> str | None:
+    """A real question for a passage whose answer is a figure ('How much is it for late cancellation?'), asked by
+    topic so the figure itself is the agent's to give (never a fill-in-the-blank)."""
+    if kind not in _FIGURE_QUESTIONS or topic == "this":
+        return None
+    if re.match(r"(how|what|when|where|why|which)\b", topic, re.I):  # a heading that is itself a question
+        return f"Can you explain {topic}?"
+    return rng.choice(_FIGURE_QUESTIONS[kind]).format(topic=topic)
 
 
 def _how_much_question(caller: str, kind: str) -> str | None:
@@ -180,62 +227,78 @@ def _how_long_question(caller: str, kind: str) -> str | None:
     return f"{question}{(' ' + tail) if tail and not tail.startswith(',') else ''}?".replace(" ,", ",")
 
 
-def _echo_question(caller: str, kind: str) -> str | None:
-    """The sentence with its key figure replaced by a question word ("you open at what time on Saturdays")."""
-    replacements = {
-        "money": (MONEY, lambda m: "how much"),
-        "percent": (PERCENT, lambda m: "what percentage"),
-        "time": (TIME, lambda m: "what time"),
-        "duration": (DURATION, lambda m: "how many " + m.group(0).split()[-1].lower()),
-        "date": (DATE, lambda m: "when"),
-        "count": (COUNT, lambda m: "how many " + m.group(0).split()[-1].lower()),
-    }
-    if kind not in replacements:
-        return None
-    pattern, replace = replacements[kind]
-    match = pattern.search(caller)
-    if not match:
-        return None
-    sentence = caller[: match.start()] + replace(match) + caller[match.end():]
-    clause_start = 0
-    for boundary in re.finditer(r"[.;!]\s+", sentence):  # keep only the clause holding the question word
-        if boundary.start() < match.start():
-            clause_start = boundary.end()
-        else:
-            sentence = sentence[: boundary.start()]
-            break
-    return _lower_first(sentence[clause_start:].rstrip(" .;:!"))
+_PRICE_ASKS = ("How much is {thing}?", "What would {thing} cost me?", "What do you charge for {thing}?",
+               "Roughly what does {thing} run?")
+_SELF_PAY_ASKS = ("How much is {thing} if I pay myself, without insurance?", "If I don't use insurance, what does "
+                  "{thing} cost?", "What's the price of {thing} when you pay out of pocket?")
+_LENGTH_ASKS = ("How long does {thing} take?", "How much time should I set aside for {thing}?",
+                "About how long will I be there for {thing}?")
+_NOTE_ASKS = ("Is there anything I should know about {thing}?", "Anything extra I should be aware of with {thing}?",
+              "Is there a catch with {thing}, anything billed separately or anything like that?")
 
 
 def _csv_question(candidate: Candidate, rng: random.Random) -> KBQuestion:
-    """A spreadsheet row: ask for one of its values by the row's key."""
+    """A spreadsheet row: ask what a caller wants from it by the row's key, never by a column name; the answer
+    cites the file and row and the row as it stands in the file."""
     pairs = row_pairs(candidate.section.columns, candidate.quote)
+    where = f"{candidate.section.file_name}, {candidate.subheading or candidate.section.label}"
     if len(pairs) < 2:
         flat = clean(candidate.quote)
-        return KBQuestion(f"Hi, can you tell me about {flat}?", f"The agent gives the correct answer: {flat}.",
-                          "Ask for any figure the agent leaves out.", flat)
+        return KBQuestion(f"Hi, can you tell me about {flat}?", f"The agent gives the correct answer: {flat}. "
+                          f"(Source: {where}: {candidate.quote})", "Ask for any figure the agent leaves out.", flat)
     key_index = next((i for i, (_, v) in enumerate(pairs) if not re.fullmatch(r"[\d.,%$€£ -]+", v)), 0)
-    key_column, key = pairs[key_index]
+    key = pairs[key_index][1]
     others = [p for i, p in enumerate(pairs) if i != key_index]
-    numeric = [p for p in others if re.search(r"\d", p[1])]
-    column, value = rng.choice(numeric or others)
+    column, value = rng.choice([p for p in others if re.search(r"\d", p[1])] or others)
     attr = _humanise(column)
-    unit = re.search(r"\b(minutes|hours|days|weeks|months|years)$", attr)
     thing = _item_phrase(key)
+    unit = re.search(r"\b(minutes|mins|hours|days|weeks|months|years)\b", attr)
     if unit:
-        attr = attr[: unit.start()].strip() or "time"  # "duration minutes" → "duration"
-        ask = f"How long does {thing} take?"
-        stated = f"{thing} takes {value} {unit.group(1)}"
-    elif MONEY.search(value) or re.search(r"price|cost|fee|rate", attr):
-        ask, stated = f"How much does {thing} cost?", f"the {attr} for {thing} is {value}"
+        ask, stated = rng.choice(_LENGTH_ASKS), f"{thing} takes {value} {unit.group(1).replace('mins', 'minutes')}"
+    elif MONEY.search(value) or re.search(r"price|cost|fee|rate|usd|eur|gbp|amount", attr):
+        currency = "$" if re.search(r"usd|\$|dollar", attr + value) else ""
+        amount = value if value.startswith(("$", "€", "£")) else f"{currency}{value}"
+        asks = _SELF_PAY_ASKS if re.search(r"self|out of pocket|cash", attr) else _PRICE_ASKS
+        ask, stated = rng.choice(asks), f"{thing} costs {amount}"
     else:
-        ask, stated = f"What's the {attr} for {thing}?", f"the {attr} for {thing} is {value}"
-    question = f"{rng.choice(_BARE_OPENERS)} {ask}"
-    facts = "; ".join(f"{_humanise(c)}: {v}" for c, v in pairs)
-    answer = (f"The agent gives the correct answer: {stated}. (Source row: {facts}.) It does not give a different "
-              f"figure or invent details.")
-    return KBQuestion(question, answer, f"If the agent does not give a figure, ask for the exact {attr}.",
-                      f"{attr} of {thing}")
+        ask, stated = rng.choice(_NOTE_ASKS), f"for {thing}: {value}"
+    question = f"{rng.choice(_BARE_OPENERS)} {ask.format(thing=thing)}"
+    facts = "; ".join(f"{v}" for _, v in pairs)
+    answer = (f"The agent gives the correct answer: {stated}. {SPOKEN_FORMS} It does not give a different figure or "
+              f"invent details. (Source: {where}: {candidate.quote} — {facts}.)")
+    return KBQuestion(question, answer, "If the agent does not give a figure, ask again for the exact one.",
+                      f"{thing}")
+
+
+_JSON_UNITS = re.compile(r"\b(usd|eur|gbp|price|cost|fee|surcharge|business|days?|over|minutes|hours)\b")
+
+
+def _json_question(candidate: Candidate, rng: random.Random) -> KBQuestion:
+    """A JSON value asked about by what its path means ('How much is Expedited shipping?'), never by the key."""
+    words = (candidate.subheading or "").lower()
+    thing = " ".join(_JSON_UNITS.sub(" ", words).split()) or "that"
+    owner = (candidate.subheading or "").split()[0] if candidate.subheading and candidate.subheading[0].isupper() \
+        else ""
+    value = candidate.quote
+    opener = rng.choice(_BARE_OPENERS)
+    if re.search(r"free.*over|over.*free", words):
+        ask = f"How much do I need to spend to get free {thing.replace('free', '').strip() or 'shipping'}?"
+    elif re.search(r"usd|eur|gbp|price|cost|fee|surcharge", words):
+        ask = rng.choice((f"How much is {thing}?", f"What does {thing} cost?"))
+    elif re.search(r"days|minutes|hours", words):
+        ask = rng.choice((f"How long does {thing} take?", f"How many days is {thing}?"))
+    elif re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        ask = rng.choice((f"When is the {thing}?", f"What's the date for the {thing}?"))
+    elif "ship to" in words or "ships to" in words:
+        ask = "Is there anywhere you don't ship?" if "not" in words else "Where do you ship to?"
+    else:
+        ask = f"What can you tell me about {thing}?"
+    if owner and owner.lower() not in ask.lower():
+        ask = ask.rstrip("?") + f", for {owner}?"
+    answer = (f"The agent gives the correct answer: {candidate.subheading}: {value}. {SPOKEN_FORMS} It does not give "
+              f"a different figure or invent details. (Source: {candidate.section.file_name}, "
+              f"{candidate.section.label}: {value})")
+    return KBQuestion(f"{opener} {ask}", answer, "If the agent is vague, ask for the exact figure.", thing)
 
 
 def _item_phrase(key: str) -> str:

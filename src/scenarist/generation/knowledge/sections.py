@@ -9,6 +9,7 @@ labelled "page N".
 from __future__ import annotations
 
 import csv
+import io
 import re
 from dataclasses import dataclass, field
 
@@ -43,6 +44,8 @@ def file_format(doc: KBDocument) -> str:
         return "markdown"
     if "csv" in kind or name.endswith(".csv"):
         return "csv"
+    if "json" in kind or name.endswith(".json"):
+        return "json"
     return "text"
 
 
@@ -57,6 +60,8 @@ def split_sections(doc: KBDocument) -> list[Section]:
         sections = _csv_sections(doc)
     elif fmt == "pdf":
         sections = _pdf_sections(doc)
+    elif fmt == "json":
+        sections = _json_sections(doc)
     else:
         sections = _paragraph_sections(doc, 0, len(doc.text), "paragraph")
     return sections or [Section(doc.file_id, doc.file_name, "whole file", 0, len(doc.text))]
@@ -82,13 +87,34 @@ def row_pairs(columns: tuple[str, ...], line: str) -> list[tuple[str, str]]:
     """(column, value) pairs of one CSV data line, raw (`a,b`) or as extracted (`col: a; col: b`)."""
     if line.startswith(tuple(f"{c}:" for c in columns if c)):
         pairs = []
-        for part in line.split("; "):
+        # Only "; " before a column name separates cells ("Two visits; temporary crown" is one cell).
+        names = "|".join(re.escape(c) for c in columns if c)
+        for part in re.split(rf"; (?=(?:{names}):)", line):
             column, _, value = part.partition(":")
             if value.strip():
                 pairs.append((column.strip(), value.strip()))
         return pairs
     values = next(csv.reader([line]), [])
     return [(c.strip(), v.strip()) for c, v in zip(columns, values) if c.strip() and v.strip()]
+
+
+def original_row(columns: tuple[str, ...], line: str) -> str:
+    """The CSV row as it stands in the uploaded file (`Sick visit,20,135,`), rebuilt from the extracted form
+    (`service: Sick visit; …`; empty cells come back empty). How the file quoted a cell holding a comma or a
+    semicolon is unknown, so the row stops before the first such cell when at least two plain cells precede it
+    (that prefix occurs in the file whatever the quoting)."""
+    if not line.startswith(tuple(f"{c}:" for c in columns if c)):
+        return line
+    values = dict(row_pairs(columns, line))
+    cells = [values.get(c.strip(), "") for c in columns]
+    plain = 0
+    while plain < len(cells) and not re.search(r'[,;"\n]', cells[plain]):
+        plain += 1
+    if plain < len(cells) and plain >= 2:
+        return ",".join(cells[:plain])
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="").writerow(cells)
+    return buffer.getvalue()
 
 
 def _csv_sections(doc: KBDocument) -> list[Section]:
@@ -111,6 +137,27 @@ def _csv_sections(doc: KBDocument) -> list[Section]:
         first, last = i + 2, i + 1 + len(group)  # spreadsheet row numbers (header is row 1)
         label = f"rows {first}-{last}" if last > first else f"row {first}"
         sections.append(Section(doc.file_id, doc.file_name, label, group[0][0], group[-1][1], columns=header))
+    return sections
+
+
+def _json_sections(doc: KBDocument) -> list[Section]:
+    """Extracted JSON (`path: value` lines) grouped by the path's first key, labelled with it."""
+    sections: list[Section] = []
+    current: tuple[str, int, int] | None = None
+    for start, end in _line_spans(doc.text):
+        key = re.split(r"[.\[:]", doc.text[start:end], maxsplit=1)[0].strip()
+        if not key:
+            continue
+        if current and current[0] == key:
+            current = (key, current[1], end)
+            continue
+        if current:
+            sections.append(Section(doc.file_id, doc.file_name, current[0], current[1], current[2],
+                                    heading=current[0].replace("_", " ")))
+        current = (key, start, end)
+    if current:
+        sections.append(Section(doc.file_id, doc.file_name, current[0], current[1], current[2],
+                                heading=current[0].replace("_", " ")))
     return sections
 
 

@@ -17,7 +17,9 @@ from scenarist.generation.knowledge.prompts import (
     kb_question_messages,
     render_kb_instructions,
 )
-from scenarist.generation.knowledge.questions import KBQuestion, clean, write_question
+from scenarist.generation.diversity import is_near_duplicate, most_similar
+from scenarist.generation.knowledge.checks import question_problems
+from scenarist.generation.knowledge.questions import SPOKEN_FORMS, KBQuestion, _figure, clean, write_question
 from scenarist.generation.knowledge.sections import Section, split_sections
 from scenarist.generation.attempts import ask_validated
 from scenarist.generation.naming import unique_name
@@ -25,7 +27,6 @@ from scenarist.generation.refusal import looks_like_refusal
 from scenarist.generation.text import content_stems
 from scenarist.generation.values import organisation_name
 from scenarist.generation.types import (
-    AgentAnalysis,
     AgentSpec,
     GeneratedScenario,
     GenerationRequest,
@@ -54,47 +55,93 @@ class KBDraft(BaseModel):
     expected_answer: str = Field(description="the correct answer (or, out of scope: the agent says it does not know)")
 
 
+MAX_VARIATIONS = 6  # offline rewrites tried while an item is a near duplicate of an accepted one
+
+
 async def write_kb_item(
-    agent: AgentSpec, analysis: AgentAnalysis, request: GenerationRequest, slot: Slot, *,
-    llm: StructuredLLM | None, taken_names: set[str], seed: int,
+    agent: AgentSpec, model, request: GenerationRequest, slot: Slot, *,
+    llm: StructuredLLM | None, taken_names: set[str], seed: int, accepted: list[GeneratedScenario] | None = None,
 ) -> tuple[GeneratedScenario, Usage]:
-    """One KB scenario for `slot`; `taken_names` gets the chosen name added."""
-    rng = random.Random(seed)
+    """One KB scenario for `slot`; `taken_names` gets the chosen name added. Neither engine delivers a near
+    duplicate of an `accepted` item (or of the agent's existing scenarios) when another wording avoids it."""
     out_of_scope = slot.category == CATEGORY_OUT_OF_SCOPE or slot.kb_passage is None
+    others = [(e.name, e.instructions) for e in agent.existing_scenarios if e.instructions]
+    others += [(a.name, a.instructions) for a in accepted or [] if a.index != slot.index]
+    end_call = END_CALL_TOOL in request.caller_tool_ids
+    org = organisation_name(agent.name, agent.description)
+    candidate = None
     if out_of_scope:
         topic = slot.out_of_scope_topic or "something this business does not deal with"
-        offline = KBQuestion(question=f"Hi, quick question. {topic}", answer=OUT_OF_SCOPE_OUTCOME,
-                             follow_up=_OUT_OF_SCOPE_FOLLOW_UP, topic=topic)
         messages = kb_out_of_scope_messages(agent.name, agent.description, topic)
-        validate = _out_of_scope_validator(topic)
+        check = _out_of_scope_validator(topic)
     else:
         passage = slot.kb_passage
         doc = _document(agent, passage)
         candidate = locate_candidate(doc, passage)
-        offline = write_question(candidate, rng)
         context = doc.text[candidate.section.start:candidate.section.end]
         messages = kb_question_messages(agent.name, agent.description, doc.file_name, passage.section, passage.quote,
                                         context)
-        validate = _in_scope_validator(passage.quote)
+        check = _in_scope_validator(candidate)
+
+    def instructions(question: KBQuestion, variant: int) -> str:
+        return render_kb_instructions(org, question.question, question.follow_up, out_of_scope=out_of_scope,
+                                      end_call=end_call, variant=variant)
+
+    def offline(k: int) -> KBQuestion:
+        if candidate is None:
+            return KBQuestion(question=f"{_OOS_OPENERS[(slot.index + k) % len(_OOS_OPENERS)]} {topic}",
+                              answer=OUT_OF_SCOPE_OUTCOME, follow_up=_OUT_OF_SCOPE_FOLLOW_UP, topic=topic)
+        return write_question(candidate, random.Random(seed + 7919 * k))
+
+    best: tuple[float, KBQuestion, int] | None = None
+    for k in range(MAX_VARIATIONS):
+        question, variant = offline(k), slot.index + 5 * k
+        score, _ = most_similar(instructions(question, variant), others)
+        if best is None or score < best[0]:
+            best = (score, question, variant)
+        if not is_near_duplicate(score):
+            break
+    _, question, variant = best  # type: ignore[misc]
 
     usage = Usage()
-    engine, model, question = ENGINE_OFFLINE, None, offline
+    engine, llm_model = ENGINE_OFFLINE, None
     if llm is not None:
+        def validate(draft: KBDraft) -> list[str]:
+            problems = check(draft)
+            draft_question = KBQuestion(" ".join(draft.caller_question.split()), "", question.follow_up, "")
+            score, other = most_similar(instructions(draft_question, slot.index), others)
+            if is_near_duplicate(score):
+                problems.append(f"the question is {score:.2f} similar to {other!r}; ask about it differently")
+            return problems
+
         draft, usage = await ask_validated(llm, messages, KBDraft, validate, seed=seed)
-        model = llm.model_name
+        llm_model = llm.model_name
         if draft is None:
             engine = ENGINE_FALLBACK
         else:
-            engine = ENGINE_LLM
-            answer = OUT_OF_SCOPE_OUTCOME if out_of_scope else draft.expected_answer.strip()
+            engine, variant = ENGINE_LLM, slot.index
+            answer = OUT_OF_SCOPE_OUTCOME if out_of_scope else (
+                f"{draft.expected_answer.strip()} {SPOKEN_FORMS} (Source: {slot.kb_passage.file_name}, "
+                f"{slot.kb_passage.section}: {slot.kb_passage.quote})")
             question = KBQuestion(question=" ".join(draft.caller_question.split()), answer=answer,
-                                  follow_up=offline.follow_up, topic=draft.name.strip() or offline.topic)
-    return _scenario(agent, request, slot, question, out_of_scope, engine, model, seed, taken_names), usage
+                                  follow_up=question.follow_up, topic=draft.name.strip() or question.topic)
+    item = _scenario(agent, request, slot, question, out_of_scope, engine, llm_model, seed, taken_names,
+                     instructions(question, variant))
+    return item, usage
+
+
+_OOS_OPENERS = ("Hi, quick question.", "Hello there, I was wondering something.", "Hi, maybe you can help me.",
+                "Good morning, just one thing.", "Hi, sorry, random question.", "Hello! Before I forget:")
 
 
 def locate_candidate(doc: KBDocument, passage: KBPassage) -> Candidate:
     """The planned passage as a Candidate (section context included); the quote must occur verbatim in the file."""
     start = doc.text.find(passage.quote)
+    for section in split_sections(doc):  # the planned candidate: its quote, in its section, row or JSON leaf
+        match = next((c for c in section_candidates(doc, section) if c.quote == passage.quote
+                      and passage.section in (section.label, c.subheading)), None)
+        if match:
+            return match
     if not passage.quote or start < 0:
         raise ValueError(f"KB passage quote does not occur in file {passage.file_id} ({passage.file_name})")
     sections = split_sections(doc)
@@ -110,17 +157,17 @@ def locate_candidate(doc: KBDocument, passage: KBPassage) -> Candidate:
                      subheading=section.heading)
 
 
-def in_scope_problems(draft: KBDraft, quote: str) -> list[str]:
-    """Why an in-scope KB draft cannot be used (empty list = usable)."""
+def in_scope_problems(draft: KBDraft, candidate: Candidate) -> list[str]:
+    """Why an in-scope KB draft cannot be used (empty list = usable); spoken figures are fine in the answer."""
     problems = _common_problems(draft)
     if not draft.expected_answer.strip():
         problems.append("expected_answer is empty")
-    numbers = set(re.findall(r"\d+(?:[.,:]\d+)?", quote))
-    if numbers and not numbers & set(re.findall(r"\d+(?:[.,:]\d+)?", draft.expected_answer)):
-        problems.append(f"expected_answer must state the passage's figures exactly ({', '.join(sorted(numbers))})")
-    flat_quote = clean(quote).lower()
+    flat_quote = clean(candidate.quote).lower()
     if len(flat_quote) > 40 and flat_quote in draft.caller_question.lower():
         problems.append("caller_question copies the passage; write it as the caller would say it")
+    problems += question_problems(draft.caller_question, candidate.quote,
+                                  figure=_figure(clean(candidate.quote), candidate.kind),
+                                  columns=candidate.section.columns)
     return problems
 
 
@@ -147,9 +194,9 @@ def _common_problems(draft: KBDraft) -> list[str]:
     return problems
 
 
-def _in_scope_validator(quote: str):
+def _in_scope_validator(candidate: Candidate):
     """Validator bound to one passage."""
-    return lambda draft: in_scope_problems(draft, quote)
+    return lambda draft: in_scope_problems(draft, candidate)
 
 
 def _out_of_scope_validator(topic: str):
@@ -166,7 +213,7 @@ def _document(agent: AgentSpec, passage: KBPassage) -> KBDocument:
 
 
 def _scenario(agent: AgentSpec, request: GenerationRequest, slot: Slot, question: KBQuestion, out_of_scope: bool,
-              engine: str, model: str | None, seed: int, taken_names: set[str]) -> GeneratedScenario:
+              engine: str, model: str | None, seed: int, taken_names: set[str], instructions: str) -> GeneratedScenario:
     """Assemble the GeneratedScenario."""
     if out_of_scope:
         base = f"KB gap: {question.topic if engine == ENGINE_LLM else slot.out_of_scope_topic or question.topic}"
@@ -183,11 +230,7 @@ def _scenario(agent: AgentSpec, request: GenerationRequest, slot: Slot, question
     return GeneratedScenario(
         index=slot.index,
         name=name,
-        instructions=render_kb_instructions(
-            organisation_name(agent.name, agent.description), question.question, question.follow_up,
-            out_of_scope=out_of_scope,
-            end_call=END_CALL_TOOL in request.caller_tool_ids, variant=slot.index,
-        ),
+        instructions=instructions,
         expected_outcome_prompt=OUT_OF_SCOPE_OUTCOME if out_of_scope else question.answer,
         personality_id=slot.personality_id,
         scenario_language=agent.language,

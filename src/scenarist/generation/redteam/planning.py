@@ -1,64 +1,62 @@
-"""Plan red-teaming slots: one attack type, distinct tactics rotating, targets rotating over the agent's assets."""
+"""Plan red-teaming slots: one attack type; each slot pairs a risk of the agent's risk model with a technique."""
 
 from __future__ import annotations
 
-import random
-
+from scenarist.generation.agent_model import AgentModel
 from scenarist.generation.personas import assign_personalities
 from scenarist.generation.planning import slot_seed
-from scenarist.generation.redteam.assets import collect_assets
-from scenarist.generation.redteam.strategies import Tactic, tactics_for
-from scenarist.generation.types import AgentAnalysis, AgentSpec, GenerationRequest, ScenarioKind, Slot
+from scenarist.generation.redteam.risks import Risk, build_risk_model
+from scenarist.generation.redteam.techniques import Technique, technique_order
+from scenarist.generation.types import AgentSpec, AttackType, GenerationRequest, ScenarioKind, Slot
 
 
-def plan_attack_slots(agent: AgentSpec, analysis: AgentAnalysis, request: GenerationRequest) -> list[Slot]:
-    """n slots of `request.attack_type`; tactics rotate so consecutive slots differ, targets rotate over assets."""
+def plan_attack_slots(agent: AgentSpec, model: AgentModel, request: GenerationRequest) -> list[Slot]:
+    """n slots of `request.attack_type`: risks rotate (guardrail-backed first), techniques rotate so consecutive
+    slots differ; after a full round of techniques each is paired with another risk."""
     if request.attack_type is None:
         raise ValueError("attack_type is required for red-teaming generation")
+    model = ensure_model(agent, model)
     attack_type = request.attack_type
     voice = request.scenario_type == ScenarioKind.RED_TEAMING_VOICE
-    tactics = tactic_order(tactics_for(attack_type, voice=voice), request.seed)
-    assets = collect_assets(agent, analysis)
-    rng = random.Random(request.seed)
-    tool_offset = rng.randrange(len(assets.tools)) if assets.tools else 0
-    policy_offset = rng.randrange(len(assets.policies)) if assets.policies else 0
-    slots: list[Slot] = []
+    risks = build_risk_model(model).for_type(attack_type)
+    techniques = technique_order(voice, request.seed)
+    slots = []
     for index in range(request.num_scenarios):
-        tactic = tactics[index % len(tactics)]
-        round_no = index // len(tactics)
-        # After a full round, each tactic is paired with another one's escalation (a hybrid) so no plan repeats.
-        partner = tactics[(index + round_no) % len(tactics)] if round_no else tactic
-        tactic_id = tactic.id if partner is tactic else f"{tactic.id}+{partner.id}"
-        tool = assets.tools[(index + tool_offset) % len(assets.tools)] if assets.tools else None
-        # Policies advance once per full tactic cycle too, so repeated tactics meet a different rule.
-        policy_index = index + index // len(tactics) + policy_offset
-        policy = assets.policies[policy_index % len(assets.policies)] if assets.policies else None
-        covers = [c for c in (tool.id if tool else None, policy.id if policy else None) if c]
-        key = (f"attack:{attack_type.value}", tactic_id, tool.name if tool else None)
-        slots.append(
-            Slot(
-                index=index,
-                kind=request.scenario_type,
-                category=f"attack:{attack_type.value}",
-                attack_type=attack_type,
-                tactic=tactic_id,
-                tool_name=tool.name if tool else None,
-                covers=covers,
-                seed=slot_seed(request.seed, index, key),
-            )
-        )
+        risk, technique = pair(risks, techniques, index)
+        slots.append(Slot(
+            index=index, kind=request.scenario_type, category=f"attack:{attack_type.value}", attack_type=attack_type,
+            tactic=technique.id, policy_id=risk.source if risk.source.startswith("policy:") else None,
+            covers=covers_of(risk),
+            seed=slot_seed(request.seed, index, (f"attack:{attack_type.value}", risk.id, technique.id)),
+        ))
     assign_personalities(slots, request.personalities)
     return slots
 
 
-def tactic_order(tactics: list[Tactic], seed: int) -> list[Tactic]:
-    """Seeded order; in text mode speakable and text-only tactics alternate so small batches get both."""
-    rng = random.Random(seed)
-    speakable = [t for t in tactics if not t.text_only]
-    text_only = [t for t in tactics if t.text_only]
-    rng.shuffle(speakable)
-    rng.shuffle(text_only)
-    ordered: list[Tactic] = []
-    for i in range(max(len(speakable), len(text_only))):
-        ordered.extend(group[i] for group in (speakable, text_only) if i < len(group))
-    return ordered
+def pair(risks: list[Risk], techniques: list[Technique], index: int) -> tuple[Risk, Technique]:
+    """The (risk, technique) of slot `index`: both rotate; the risk advances once more per full technique round,
+    so a technique meets a new risk before any pair repeats."""
+    rounds = index // len(techniques)
+    return risks[(index + rounds) % len(risks)], techniques[index % len(techniques)]
+
+
+def covers_of(risk: Risk) -> list[str]:
+    """Coverage ids of a risk: the risk itself and the policy it rests on."""
+    return [risk.id] + ([risk.source] if risk.source.startswith("policy:") else [])
+
+
+def ensure_model(agent: AgentSpec, model) -> AgentModel:
+    """The AgentModel (a caller still passing the older analysis view gets the offline model of the agent)."""
+    if isinstance(model, AgentModel):
+        return model
+    from scenarist.generation.understanding import build_agent_model
+
+    return build_agent_model(agent)
+
+
+def attack_type_of(slot: Slot, request: GenerationRequest) -> AttackType:
+    """The slot's attack type (the request's when the slot has none)."""
+    attack_type = slot.attack_type or request.attack_type
+    if attack_type is None:
+        raise ValueError("attack_type is required for red-teaming generation")
+    return attack_type

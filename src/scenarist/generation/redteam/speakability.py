@@ -47,6 +47,8 @@ _MD_TABLE = re.compile(r"(?m)^[^\n]*\|[^\n]*\|[^\n]*$")
 _MD_BULLET = re.compile(r"(?m)^\s*[-*+•]\s+")
 _SYMBOL_RUN = re.compile(r"[^\w\s.,;:'\"()!?\u2018\u2019\u201c\u201d$%&/+-]{3,}|-{3,}|([.!?])\1{3,}")
 _LETTER_SPACED = re.compile(r"(?<!\w)(?:[A-Za-z][ .\-]){4,}[A-Za-z](?!\w)")
+# Spelling a name or code aloud ("S-M-I-T-H", "B 7 K 2 Q") is speech; lower-case spacing ("i g n o r e") is a trick.
+_SPELLED = re.compile(r"(?<!\w)(?:[A-Z0-9][ .\-]){2,}[A-Z0-9](?!\w)")
 _LEET = re.compile(r"\b(?=[a-z0-9@$]*[a-z]{2})[a-z]+[0-9@$]+[a-z][a-z0-9@$]*\b")
 _INVISIBLE = {0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x2060, 0x2061, 0x2062, 0x2063, 0x2064, 0xFEFF, 0x00AD,
               0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069, 0x034F}
@@ -74,7 +76,7 @@ def speakability_problems(text: str) -> list[str]:
     problems += _matches("code identifier", _IDENTIFIER, without_email)
     problems += _matches("SQL", _SQL, text)
     problems += _matches("symbol run", _SYMBOL_RUN, text)
-    problems += _matches("letter-spaced word", _LETTER_SPACED, text)
+    problems += _matches("letter-spaced word", _LETTER_SPACED, _SPELLED.sub(" ", text))
     problems += _matches("leetspeak", _LEET, without_email)
     return _dedupe(problems)
 

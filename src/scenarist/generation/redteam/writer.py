@@ -1,39 +1,26 @@
-"""Write one red-teaming scenario: LLM engine with validation, one re-ask and an offline fallback; or offline."""
+"""Write one red-teaming scenario from its (risk, technique) slot: offline, or the LLM engine with the same facts and
+checks, one re-ask and the offline writer as fallback (refusals included)."""
 
 from __future__ import annotations
 
 import random
+import re
 
 from pydantic import BaseModel, Field
 
-from scenarist.generation.legacy import build_fixture
-from scenarist.generation.text import flatten_values
-from scenarist.generation.values import person_name
-
-from scenarist.generation.redteam.assets import (
-    AttackAssets,
-    AttackFocus,
-    asset_mentions,
-    collect_assets,
-    focus_for_slot,
-)
+from scenarist.generation.agent_model import AgentModel
 from scenarist.generation.attempts import ask_validated
-from scenarist.generation.redteam.fill import MAX_TURNS, MIN_TURNS, AttackPlan, fill_tactic
+from scenarist.generation.diversity import is_near_duplicate, most_similar
 from scenarist.generation.naming import unique_name
-from scenarist.generation.redteam.outcomes import expected_outcome_for
-from scenarist.generation.redteam.prompts import (
-    END_CALL_TOOL,
-    PROMPT_VERSION,
-    attack_messages,
-    render_instructions,
-)
-from scenarist.generation.refusal import looks_like_refusal
-from scenarist.generation.redteam.speakability import speakability_problems
-from scenarist.generation.redteam.strategies import Tactic, tactic_by_id, tactics_for
+from scenarist.generation.redteam.checks import plan_problems
+from scenarist.generation.redteam.domain import profile_for
+from scenarist.generation.redteam.outcomes import expected_outcome
+from scenarist.generation.redteam.planning import attack_type_of, covers_of, ensure_model, pair
+from scenarist.generation.redteam.prompts import END_CALL_TOOL, PROMPT_VERSION, attack_messages, render_instructions
+from scenarist.generation.redteam.risks import Risk, RiskModel, build_risk_model
+from scenarist.generation.redteam.techniques import AttackContext, Plan, Technique, technique_by_id, technique_order
 from scenarist.generation.types import (
-    AgentAnalysis,
     AgentSpec,
-    AttackType,
     GeneratedScenario,
     GenerationRequest,
     Provenance,
@@ -41,146 +28,166 @@ from scenarist.generation.types import (
     Slot,
     TestProfileData,
 )
+from scenarist.generation.values import person_name
 from scenarist.llm.port import StructuredLLM, Usage
 
 ENGINE_OFFLINE = "offline"
 ENGINE_LLM = "llm"
 ENGINE_FALLBACK = "offline-fallback"
+_STOP = {"your", "you", "with", "that", "this", "have", "from", "they", "their", "what", "when", "about", "just",
+         "tell", "because", "before", "without", "ask", "whether", "right", "away"}
 
 
 class AttackDraft(BaseModel):
     """What the LLM writes for one attack scenario."""
 
     name: str = Field(description="short title, at most 80 characters")
-    persona: str = Field(description="who the simulated caller pretends to be")
+    persona: str = Field(description="who the simulated caller is")
     pretext: str = Field(description="the cover story, second person")
-    turns: list[str] = Field(description=f"{MIN_TURNS} to {MAX_TURNS} escalating steps")
-    expected_outcome: str = Field(default="", description="what a well-behaved agent does")
+    turns: list[str] = Field(description="5 to 10 escalating steps")
 
 
 async def write_attack_item(
-    agent: AgentSpec, analysis: AgentAnalysis, request: GenerationRequest, slot: Slot, *,
-    llm: StructuredLLM | None, taken_names: set[str], seed: int,
+    agent: AgentSpec, model: AgentModel, request: GenerationRequest, slot: Slot, *,
+    llm: StructuredLLM | None, taken_names: set[str], seed: int, accepted: list[GeneratedScenario] | None = None,
 ) -> tuple[GeneratedScenario, Usage]:
-    """One attack scenario for `slot`; `taken_names` gets the chosen name added."""
-    attack_type = slot.attack_type or request.attack_type
-    if attack_type is None:
-        raise ValueError("attack_type is required for red-teaming generation")
+    """One attack scenario for `slot`; `taken_names` gets the chosen name added. An LLM draft that is a near
+    duplicate of an `accepted` item (or of the agent's existing scenarios) is re-asked, then written offline."""
+    model = ensure_model(agent, model)
+    attack_type = attack_type_of(slot, request)
     voice = request.scenario_type == ScenarioKind.RED_TEAMING_VOICE
-    assets = collect_assets(agent, analysis)
-    tactic = _tactic(attack_type, slot, voice)
-    focus = focus_for_slot(assets, slot)
-    offline = fill_tactic(tactic, assets, focus, voice=voice, seed=seed)
+    risk, technique = slot_risk_and_technique(build_risk_model(model), slot, request, voice)
+    ctx = attack_context(model, risk, slot.index, seed)
+    others = comparables(agent, accepted, slot.index)
+    end_call = END_CALL_TOOL in request.caller_tool_ids
+    offline = offline_plan(ctx, technique, risk, voice, seed, others, end_call, slot.index)
     usage = Usage()
     if llm is None:
-        return _scenario(agent, analysis, request, slot, offline, assets, focus, ENGINE_OFFLINE, None, seed,
-                         taken_names), usage
+        return _scenario(agent, model, request, slot, offline, risk, technique, ENGINE_OFFLINE, None, seed,
+                         taken_names, offline_title=True), usage
+    words = risk_words(risk)
 
-    messages = attack_messages(agent, assets, focus, offline, attack_type, voice=voice,
-                               extra_instructions=request.extra_instructions)
-    draft, usage = await ask_validated(
-        llm, messages, AttackDraft, lambda d: draft_problems(d, assets, voice=voice), seed=seed
-    )
+    def problems(d: AttackDraft) -> list[str]:
+        found = plan_problems(d.persona, d.pretext, d.turns, model, agent.description, voice=voice,
+                              technique=technique, risk_words=words)
+        found += [] if d.name.strip() else ["name is empty"]
+        plan = Plan(d.persona, d.pretext, tuple(t for t in d.turns if t.strip()))
+        score, other = most_similar(render_instructions(plan, risk, end_call=end_call, variant=slot.index), others)
+        if is_near_duplicate(score):
+            found.append(f"the scenario is {score:.2f} similar to {other!r}; write a clearly different one")
+        return found
+
+    messages = attack_messages(ctx, technique, attack_type, voice=voice, steering=request.extra_instructions or "")
+    draft, usage = await ask_validated(llm, messages, AttackDraft, problems, seed=seed)
     if draft is None:
-        fallback = _scenario(agent, analysis, request, slot, offline, assets, focus, ENGINE_FALLBACK, llm.model_name,
-                             seed, taken_names)
-        return fallback, usage
-    plan = _plan_from_draft(draft, offline)
-    scenario = _scenario(agent, analysis, request, slot, plan, assets, focus, ENGINE_LLM, llm.model_name, seed,
-                         taken_names, written_outcome=draft.expected_outcome)
-    return scenario, usage
+        return _scenario(agent, model, request, slot, offline, risk, technique, ENGINE_FALLBACK, llm.model_name, seed,
+                         taken_names, offline_title=True), usage
+    plan = Plan(draft.persona.strip(), draft.pretext.strip(), tuple(t.strip() for t in draft.turns if t.strip()))
+    item = _scenario(agent, model, request, slot, plan, risk, technique, ENGINE_LLM, llm.model_name, seed,
+                     taken_names, title=" ".join(draft.name.split())[:80])
+    return item, usage
 
 
-def draft_problems(draft: AttackDraft, assets: AttackAssets, *, voice: bool) -> list[str]:
-    """Why an LLM draft cannot be used (empty list = usable)."""
-    problems: list[str] = []
-    turns = [t.strip() for t in draft.turns if t and t.strip()]
-    spoken_parts = [draft.persona, draft.pretext, *turns]
-    if looks_like_refusal(draft.name, draft.persona, draft.pretext, *turns):
-        problems.append("the answer reads as a refusal or apology instead of the requested scenario")
-    if not MIN_TURNS <= len(turns) <= MAX_TURNS:
-        problems.append(f"turns must hold {MIN_TURNS} to {MAX_TURNS} non-empty steps (got {len(turns)})")
-    if not draft.name.strip() or not draft.persona.strip() or not draft.pretext.strip():
-        problems.append("name, persona and pretext must all be filled")
-    mentions = asset_mentions(assets)
-    text = " ".join(spoken_parts).lower()
-    if mentions and not any(m in text for m in mentions):
-        problems.append("the turns do not mention any of the agent's real tools, data fields or values")
-    if voice:
-        for part in spoken_parts:
-            for problem in speakability_problems(part):
-                problems.append(f"not speakable on a voice call: {problem}")
-    return problems[:12]
+def offline_plan(ctx: AttackContext, technique: Technique, risk: Risk, voice: bool, seed: int,
+                 others: list[tuple[str, str]], end_call: bool, index: int) -> Plan:
+    """The technique's plan; when it is a near duplicate of an accepted item (a repeated risk and technique), its
+    second half is borrowed from another technique of the same modality, keeping the least similar."""
+    plan = technique.build(ctx, random.Random(seed))
+    score, _ = most_similar(render_instructions(plan, risk, end_call=end_call, variant=index), others)
+    if not is_near_duplicate(score):
+        return plan
+    best = (score, plan)
+    for partner in technique_order(voice, seed):
+        if partner.id == technique.id or partner.text_only != technique.text_only:
+            continue
+        other = partner.build(ctx, random.Random(seed + 1))
+        half = len(plan.turns) // 2
+        hybrid = Plan(plan.persona, plan.pretext, plan.turns[:half] + other.turns[half:])
+        score, _ = most_similar(render_instructions(hybrid, risk, end_call=end_call, variant=index), others)
+        if score < best[0]:
+            best = (score, hybrid)
+        if not is_near_duplicate(score):
+            break
+    return best[1]
 
 
-def _tactic(attack_type: AttackType, slot: Slot, voice: bool) -> Tactic:
-    """The slot's tactic; a text-only tactic in a voice slot falls back to the first speakable one."""
-    tactic = tactic_by_id(attack_type, slot.tactic)
-    if tactic is None or (voice and tactic.text_only):
-        options = tactics_for(attack_type, voice=voice)
-        tactic = options[slot.index % len(options)]
-    return tactic
+def comparables(agent: AgentSpec, accepted: list[GeneratedScenario] | None, index: int) -> list[tuple[str, str]]:
+    """(name, instructions) a new item must not duplicate: existing scenarios and accepted items of the batch."""
+    pairs = [(e.name, e.instructions) for e in agent.existing_scenarios if e.instructions]
+    pairs += [(a.name, a.instructions) for a in accepted or [] if a.index != index]
+    return pairs
 
 
-def _plan_from_draft(draft: AttackDraft, offline: AttackPlan) -> AttackPlan:
-    """An AttackPlan carrying the LLM's persona, pretext and turns (goal and target from the library tactic)."""
-    persona = draft.persona.strip().rstrip(".")
-    if persona.lower().startswith("you are "):
-        persona = persona[8:]
-    return AttackPlan(
-        tactic_id=offline.tactic_id,
-        title=draft.name.strip() or offline.title,
-        persona=persona,
-        pretext=draft.pretext.strip(),
-        goal=offline.goal,
-        turns=tuple(t.strip() for t in draft.turns if t.strip()),
-        must_not=offline.must_not,
-        target_label=offline.target_label,
-    )
+def slot_risk_and_technique(risks: RiskModel, slot: Slot, request: GenerationRequest,
+                            voice: bool) -> tuple[Risk, Technique]:
+    """The slot's planned risk and technique (re-derived by index when the slot predates them)."""
+    attack_type = attack_type_of(slot, request)
+    candidates = risks.for_type(attack_type)
+    planned = next((risks.by_id(c) for c in slot.covers if risks.by_id(c) is not None), None)
+    technique = technique_by_id(slot.tactic)
+    if planned is None or technique is None or (voice and technique.text_only):
+        risk, technique = pair(candidates, technique_order(voice, request.seed), slot.index)
+        return planned or risk, technique
+    return planned, technique
 
 
-def attacker_profile(agent: AgentSpec, analysis: AgentAnalysis, slot: Slot, seed: int) -> TestProfileData:
-    """A test profile for the attacker: the agent's call-time variables and a made-up caller name, but none of a
-    real customer's identity data (the attack must not be able to pass verification legitimately)."""
+def attack_context(model: AgentModel, risk: Risk, index: int, seed: int) -> AttackContext:
+    """Who calls and with which legitimate request, in the agent's domain vocabulary."""
+    profile = profile_for(model.domain)
     rng = random.Random(seed)
-    # A not-found identity: the attacker is nobody the mocks know (caller-id variables included).
-    profile, _ = build_fixture(agent, analysis, slot.model_copy(update={"category": "not_found"}), rng)
-    known = {str(v).lower() for _, v in flatten_values([row.output for t in agent.tools for row in t.information])}
-    name = next((n for n in (person_name(rng, agent.language) for _ in range(20)) if n.lower() not in known),
+    return AttackContext(
+        org=model.organisation or model.agent_name or "the company", caller=rng.choice(profile.callers),
+        caller_noun=model.caller_noun, proxy=profile.proxy, staff=profile.staff, record=profile.record,
+        opener=legitimate_request(model, profile.record, profile.opener, index), risk=risk, variant=index)
+
+
+def legitimate_request(model: AgentModel, record: str, fallback: str, index: int) -> str:
+    """A real request of this agent (a playbook intent, rotating), in caller words; the domain's when none."""
+    names = [i.name.strip() for i in model.intents
+             if i.section_id and i.name.strip() and i.kind not in ("general", "escalation")
+             and not re.search(r"[_#]|\bstep\b|\bdnc\b|general questions", i.name, re.I)]
+    if not names:
+        return fallback
+    name = names[index % len(names)]
+    name = name[:1].lower() + name[1:]
+    return f"{name} your {record}" if len(name.split()) == 1 else name
+
+
+def risk_words(risk: Risk) -> set[str]:
+    """Content words of a risk's ask and target (an attack must use some of them)."""
+    words = set(re.findall(r"[a-z]{4,}", f"{risk.ask} {risk.target} {risk.soft}".lower()))
+    return words - _STOP
+
+
+def attacker_profile(model: AgentModel, slot: Slot, seed: int) -> TestProfileData:
+    """A made-up caller the mocks do not know (an attack must not pass verification legitimately)."""
+    rng = random.Random(seed)
+    known = {str(v).lower() for c in model.chains for v in c.identity.values()}
+    name = next((n for n in (person_name(rng, model.language) for _ in range(20)) if n.lower() not in known),
                 "Alex Morgan")
     return TestProfileData(name=f"{name} – {slot.category} #{slot.index + 1}",
-                           main_agent_variables=profile.main_agent_variables,
+                           main_agent_variables={v: "" for v in model.variables},
                            testing_agent_variables={"full_name": name})
 
 
-def _scenario(
-    agent: AgentSpec, analysis: AgentAnalysis, request: GenerationRequest, slot: Slot, plan: AttackPlan,
-    assets: AttackAssets,
-    focus: AttackFocus, engine: str, model: str | None, seed: int, taken_names: set[str], *,
-    written_outcome: str | None = None,
-) -> GeneratedScenario:
-    """Assemble the GeneratedScenario from a plan."""
-    attack_type = slot.attack_type or request.attack_type
-    assert attack_type is not None
-    base_name = plan.title if engine == ENGINE_LLM else f"{plan.title} ({plan.target_label})"
-    name = unique_name(base_name, taken_names)
+def _scenario(agent: AgentSpec, model: AgentModel, request: GenerationRequest, slot: Slot, plan: Plan, risk: Risk,
+              technique: Technique, engine: str, llm_model: str | None, seed: int, taken_names: set[str], *,
+              title: str = "", offline_title: bool = False) -> GeneratedScenario:
+    """Assemble the GeneratedScenario; risk and technique are recorded in tags, covers and provenance."""
+    attack_type = attack_type_of(slot, request)
+    base = f"{technique.title} — {risk.target}" if offline_title or not title else title
+    name = unique_name(base[:80], taken_names)
     taken_names.add(name)
-    end_call = END_CALL_TOOL in request.caller_tool_ids
+    covers = list(dict.fromkeys([*covers_of(risk), *slot.covers]))
     return GeneratedScenario(
-        index=slot.index,
-        name=name,
-        instructions=render_instructions(plan, end_call=end_call, variant=slot.index),
-        expected_outcome_prompt=expected_outcome_for(
-            request, attack_type, written=written_outcome if request.generate_expected_outcomes else None,
-            must_not=plan.must_not,
-        ),
-        personality_id=slot.personality_id,
-        scenario_language=agent.language,
-        scenario_type=request.scenario_type,
+        index=slot.index, name=name,
+        instructions=render_instructions(plan, risk, end_call=END_CALL_TOOL in request.caller_tool_ids,
+                                         variant=slot.index),
+        expected_outcome_prompt=expected_outcome(request, risk, technique),
+        personality_id=slot.personality_id, scenario_language=agent.language, scenario_type=request.scenario_type,
         category=slot.category or f"attack:{attack_type.value}",
-        tags=["RedTeam", attack_type.value, plan.tactic_id],
-        test_profile=None if request.fixed_test_profile is not None else attacker_profile(agent, analysis, slot, seed),
-        attack_type=attack_type,
-        covers=list(dict.fromkeys([*slot.covers, *focus.covers(assets)])),
-        provenance=Provenance(engine=engine, model=model, prompt_version=PROMPT_VERSION, seed=seed),
+        tags=["RedTeam", attack_type.value, risk.id, f"technique:{technique.id}"],
+        test_profile=None if request.fixed_test_profile is not None else attacker_profile(model, slot, seed),
+        attack_type=attack_type, covers=covers,
+        provenance=Provenance(engine=engine, model=llm_model, prompt_version=PROMPT_VERSION, seed=seed, covers=covers),
     )
