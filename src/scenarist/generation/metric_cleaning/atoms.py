@@ -1,0 +1,145 @@
+"""Decomposing a draft into atomic, observable criteria written as full sentences about the Main Agent.
+
+A draft line such as "Emergency handling ok? chest pain, bleeding etc => tell caller hang up & dial 911 right
+away, no more booking questions" becomes a topic ("emergency handling"), a condition ("the Testing Agent
+mentions chest pain, bleeding or similar") and one atom per consequence ("the Main Agent tells the Testing
+Agent to hang up and dial 911 right away"; "after that, the Main Agent does not continue with booking
+questions"). Nothing the author wrote is dropped: every clause becomes an atom or a condition.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .grammar import agent_clause, is_verb, negated_clause
+from .shorthand import CHECK, IMPLIES
+
+_CONDITION_LEAD_RE = re.compile(r"^(?:if|when|whenever|once|after|in case|where)\s+(?P<cond>.+?)\s*,\s*(?P<rest>.+)$", re.I)
+_CONSEQUENCE_SPLIT_RE = re.compile(r"\s*(?:;|,\s*(?:and\s+)?then\s+|\s+and then\s+|,\s+(?=(?:no|never|not|don't|do not)\b)|,\s+(?=[a-z]+\s))\s*")
+_NEGATION_LEAD_RE = re.compile(
+    r"^(?:no more|no further|never|don't|do not|dont|not|no|stop|avoid)\s+(?P<rest>.+)$", re.I
+)
+_SUBJECT_LEAD_RE = re.compile(
+    r"^(?:the\s+)?(?:main agent|agent|bot|assistant|ai|receptionist|rep|it|they)\s+(?:should|must|needs to|has to|"
+    r"will|shall|is expected to|ought to)?\s*", re.I
+)
+_CALLER_WORDS_RE = re.compile(r"\b(?:the\s+)?(?:caller|customer|user|patient|client|guest|member|cardholder)s?\b", re.I)
+_TRAILING_Q_RE = re.compile(r"[?\s]+$")
+
+
+@dataclass
+class Atom:
+    """One observable criterion: an optional condition and what the Main Agent does (or must not do)."""
+
+    sentence: str  # the full criterion, e.g. "When …, the Main Agent tells …"
+    action: str  # "tells the Testing Agent to hang up …" (third person, no subject)
+    negative: bool = False  # a prohibition ("does not …")
+    condition: str = ""  # "the Testing Agent mentions chest pain …" ("" when unconditional)
+    follows: bool = False  # "after that": it applies after the previous atom's action
+    source: str = ""  # the draft clause it came from
+
+
+@dataclass
+class Decomposition:
+    """A draft's topic(s) and atoms."""
+
+    topics: list[str]
+    atoms: list[Atom]
+
+
+def decompose(units: list[str]) -> Decomposition:
+    """Atoms of the draft's behavioural units (already expanded and tidied, one sentence/bullet each)."""
+    topics: list[str] = []
+    atoms: list[Atom] = []
+    for unit in units:
+        unit_topics, unit_atoms = _decompose_unit(unit)
+        topics += [t for t in unit_topics if t not in topics]
+        atoms += unit_atoms
+    return Decomposition(topics=topics, atoms=atoms)
+
+
+def _decompose_unit(unit: str) -> tuple[list[str], list[Atom]]:
+    """Topic and atoms of one unit."""
+    text = unit.strip().rstrip(".")
+    topics: list[str] = []
+    if CHECK.strip() in text:
+        head, _, tail = text.partition(CHECK.strip())
+        head = head.strip(" ,:-")
+        if tail.strip(" ,.:-"):
+            topics.append(_topic(head))
+            text = tail.strip(" ,:-")
+        else:  # "read back date and time ok?" → "The Main Agent reads back the date and time correctly."
+            return [], [_checked(head, unit)]
+    condition, consequences = "", text
+    if IMPLIES.strip() in text:
+        condition, _, consequences = (part.strip(" ,:") for part in text.partition(IMPLIES.strip()))
+    else:
+        lead = _CONDITION_LEAD_RE.match(text)
+        if lead and (is_verb(lead["rest"].split()[0]) or _NEGATION_LEAD_RE.match(lead["rest"])):
+            condition, consequences = lead["cond"], lead["rest"]
+    condition = _condition_sentence(condition) if condition else ""
+    atoms: list[Atom] = []
+    for index, clause in enumerate(c for c in _CONSEQUENCE_SPLIT_RE.split(consequences) if c and c.strip(" ,.")):
+        atom = _atom(clause.strip(" ,."), condition if index == 0 else "", unit)
+        if index > 0 and condition:
+            atom.follows = True
+            atom.sentence = "After that, t" + atom.sentence[1:] if not atom.negative else (
+                "After that, t" + atom.sentence[1:])
+        atoms.append(atom)
+    return topics, atoms
+
+
+def _topic(head: str) -> str:
+    """'Emergency handling' → 'emergency handling' (what the unit judges)."""
+    return head[:1].lower() + head[1:] if head[:2].istitle() or head[:1].isupper() else head
+
+
+def _checked(head: str, unit: str) -> Atom:
+    """'read back date and time' → 'The Main Agent reads back the date and time correctly.'"""
+    head = _SUBJECT_LEAD_RE.sub("", head).strip()
+    first = head.split()[0] if head.split() else ""
+    if first and is_verb(first):
+        action = agent_clause(head) + " correctly"
+    else:
+        action = f"handles {_caller_words(head)} correctly"
+    return Atom(sentence=f"The Main Agent {action}.", action=action, source=unit)
+
+
+def _condition_sentence(condition: str) -> str:
+    """'chest pain, bleeding or similar' → 'the Testing Agent mentions chest pain, bleeding or similar'."""
+    condition = _caller_words(condition.strip(" ,.:"))
+    if re.match(r"^(?:the Testing Agent|the Main Agent)\b", condition):
+        return condition
+    lowered = condition[:1].lower() + condition[1:]
+    first = lowered.split()[0] if lowered.split() else ""
+    if first in {"if", "when", "whenever"}:
+        return lowered.split(" ", 1)[1] if " " in lowered else lowered
+    if is_verb(first) and not first.endswith("ing"):
+        return f"the Testing Agent {agent_clause(lowered)}"
+    return f"the Testing Agent mentions {lowered}"
+
+
+def _atom(clause: str, condition: str, unit: str) -> Atom:
+    """One consequence clause as an atom about the Main Agent."""
+    clause = _caller_words(_SUBJECT_LEAD_RE.sub("", clause).strip())
+    negation = _NEGATION_LEAD_RE.match(clause)
+    if negation:
+        action = negated_clause(negation["rest"], further=bool(re.match(r"no (?:more|further)|stop", clause, re.I)))
+        negative = True
+    else:
+        action = agent_clause(clause)
+        negative = False
+    lead = f"When {condition}, the Main Agent" if condition else "The Main Agent"
+    return Atom(sentence=f"{lead} {action}.", action=action, negative=negative, condition=condition, source=unit)
+
+
+def _caller_words(text: str) -> str:
+    """'caller'/'customer'/'patient' → 'the Testing Agent' (the simulated caller)."""
+    text = _CALLER_WORDS_RE.sub("the Testing Agent", text)
+    return re.sub(r"\bthe the Testing Agent\b", "the Testing Agent", text)
+
+
+def is_shorthand_unit(unit: str) -> bool:
+    """True when a unit holds markers that only shorthand produces (arrows, 'ok?')."""
+    return IMPLIES.strip() in unit or CHECK.strip() in unit or bool(_TRAILING_Q_RE.search(unit) and len(unit.split()) < 6)
