@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .grammar import agent_clause, is_verb, negated_clause
+from .grammar import agent_clause, is_verb, lemma_of, negated_clause
 from .shorthand import CHECK, IMPLIES
 
 _CONDITION_LEAD_RE = re.compile(r"^(?:if|when|whenever|once|after|in case|where)\s+(?P<cond>.+?)\s*,\s*(?P<rest>.+)$", re.I)
@@ -24,8 +24,13 @@ _SUBJECT_LEAD_RE = re.compile(
     r"^(?:the\s+)?(?:main agent|agent|bot|assistant|ai|receptionist|rep|it|they)\s+(?:should|must|needs to|has to|"
     r"will|shall|is expected to|ought to)?\s*", re.I
 )
-_CALLER_WORDS_RE = re.compile(r"\b(?:the\s+)?(?:caller|customer|user|patient|client|guest|member|cardholder)s?\b", re.I)
+_CALLER_WORDS_RE = re.compile(
+    r"(?<!another )(?<!other )(?<!each )(?<!every )(?<!new )(?<!existing )"
+    r"(?:\bthe\s+(?:caller|customer|user|patient|client|guest|member|cardholder)\b(?!'s? (?:id|record|file))|"
+    r"\bcaller\b)", re.I)
 _TRAILING_Q_RE = re.compile(r"[?\s]+$")
+_TRAILING_CONDITION_RE = re.compile(r"^(?P<act>.+?)\s+(?P<cond>(?:when|whenever|if|as soon as|once)\s+.+)$", re.I)
+_QUESTION_RE = re.compile(r"^(?:did|does|do|will|would)\s+the Main Agent\s+(?P<rest>.+?)\??$", re.I)
 
 
 @dataclass
@@ -37,6 +42,8 @@ class Atom:
     negative: bool = False  # a prohibition ("does not …")
     condition: str = ""  # "the Testing Agent mentions chest pain …" ("" when unconditional)
     follows: bool = False  # "after that": it applies after the previous atom's action
+    context: str = ""  # for a following atom, the condition of the atom it follows
+    statement: bool = False  # a sentence with its own subject ("Swelling must lead to A&E"), kept as written
     source: str = ""  # the draft clause it came from
 
 
@@ -76,16 +83,18 @@ def _decompose_unit(unit: str) -> tuple[list[str], list[Atom]]:
         condition, _, consequences = (part.strip(" ,:") for part in text.partition(IMPLIES.strip()))
     else:
         lead = _CONDITION_LEAD_RE.match(text)
+        trailing = _TRAILING_CONDITION_RE.match(_SUBJECT_LEAD_RE.sub("", text))
         if lead and (is_verb(lead["rest"].split()[0]) or _NEGATION_LEAD_RE.match(lead["rest"])):
             condition, consequences = lead["cond"], lead["rest"]
+        elif trailing and _is_imperative(trailing["act"]) and "," not in trailing["act"]:
+            condition, consequences = re.sub(r"^\w+\s+", "", trailing["cond"]), trailing["act"]
     condition = _condition_sentence(condition) if condition else ""
     atoms: list[Atom] = []
     for index, clause in enumerate(c for c in _CONSEQUENCE_SPLIT_RE.split(consequences) if c and c.strip(" ,.")):
         atom = _atom(clause.strip(" ,."), condition if index == 0 else "", unit)
         if index > 0 and condition:
-            atom.follows = True
-            atom.sentence = "After that, t" + atom.sentence[1:] if not atom.negative else (
-                "After that, t" + atom.sentence[1:])
+            atom.follows, atom.context = True, condition
+            atom.sentence = "After that, t" + atom.sentence[1:]
         atoms.append(atom)
     return topics, atoms
 
@@ -108,9 +117,14 @@ def _checked(head: str, unit: str) -> Atom:
 
 def _condition_sentence(condition: str) -> str:
     """'chest pain, bleeding or similar' → 'the Testing Agent mentions chest pain, bleeding or similar'."""
-    condition = _caller_words(condition.strip(" ,.:"))
+    condition = re.sub(r"^(?:an?|the)\s+(?:caller|customer|patient|user|client|member|cardholder|guest)\b|^(?:they|he|she)\b",
+                       "the Testing Agent", condition.strip(" ,.:"), flags=re.I)
+    condition = _caller_words(condition)
     if re.match(r"^(?:the Testing Agent|the Main Agent)\b", condition):
         return condition
+    words = condition.split()
+    if len(words) > 1 and words[1].lower().endswith("s") and is_verb(lemma_of(words[1])) and not is_verb(words[0]):
+        return condition[:1].lower() + condition[1:]  # "swelling appears" has its own subject and verb
     lowered = condition[:1].lower() + condition[1:]
     first = lowered.split()[0] if lowered.split() else ""
     if first in {"if", "when", "whenever"}:
@@ -120,12 +134,34 @@ def _condition_sentence(condition: str) -> str:
     return f"the Testing Agent mentions {lowered}"
 
 
+def _is_imperative(clause: str) -> bool:
+    """'freeze the card' / 'always read back …' / 'never share …' (not 'Swelling must lead to A&E')."""
+    words = [w for w in clause.split() if w.lower() not in {"always", "immediately", "promptly", "also", "only"}]
+    if not words:
+        return False
+    first = words[0]
+    return bool(_NEGATION_LEAD_RE.match(clause)) or (is_verb(first) and not first.lower().endswith("ing"))
+
+
 def _atom(clause: str, condition: str, unit: str) -> Atom:
     """One consequence clause as an atom about the Main Agent."""
-    clause = _caller_words(_SUBJECT_LEAD_RE.sub("", clause).strip())
+    question = _QUESTION_RE.match(clause.strip())
+    if question:
+        clause = question["rest"]
+    stripped = _SUBJECT_LEAD_RE.sub("", clause).strip()
+    if stripped == clause.strip() and not _is_imperative(stripped) and not question:
+        sentence = clause.strip().rstrip(".") + "."  # a statement with its own subject: kept as the author wrote it
+        sentence = sentence[:1].upper() + sentence[1:]
+        if condition:
+            sentence = f"When {condition}, {sentence[:1].lower() + sentence[1:]}"
+        return Atom(sentence=sentence, action="", condition=condition, source=unit, statement=True)
+    clause = _caller_words(stripped)
     negation = _NEGATION_LEAD_RE.match(clause)
     if negation:
-        action = negated_clause(negation["rest"], further=bool(re.match(r"no (?:more|further)|stop", clause, re.I)))
+        if clause.lower().startswith("never "):  # keep the author's "never": it reads better than "does not"
+            action = "never " + agent_clause(negation["rest"])
+        else:
+            action = negated_clause(negation["rest"], further=bool(re.match(r"no (?:more|further)|stop", clause, re.I)))
         negative = True
     else:
         action = agent_clause(clause)

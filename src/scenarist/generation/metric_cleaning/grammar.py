@@ -42,6 +42,20 @@ def third_person_of(verb: str) -> str:
     return forms[0] if forms else verb
 
 
+@lru_cache(maxsize=4096)
+def lemma_of(verb: str) -> str:
+    """'mentions' → 'mention', 'telling' → 'tell'; a word that is not a verb comes back lower-cased."""
+    lowered = verb.lower()
+    return getAllLemmas(lowered, upos="VERB").get("VERB", (lowered,))[0]
+
+
+@lru_cache(maxsize=4096)
+def ing_form(verb: str) -> str:
+    """'tells' → 'telling', 'dial' → 'dialling'/'dialing' as lemminflect spells it."""
+    forms = getInflection(lemma_of(verb), tag="VBG")
+    return forms[0] if forms else verb
+
+
 def agent_clause(imperative: str) -> str:
     """'tell the Testing Agent hang up and dial 911' → 'tells the Testing Agent to hang up and dial 911'.
 

@@ -46,7 +46,7 @@ _WORD_FORMS: tuple[tuple[str, str, str], ...] = (
     (r"\bvs\.?(?=\s)", "versus", "vs"),
 )
 _ETC_RE = re.compile(r",?\s*\betc\b\.?(?=[\s,;:)=>-]|$)", re.IGNORECASE)
-_AMPERSAND_RE = re.compile(r"(?<=\w)\s*(?:&|\+)\s*(?=\w)")
+_AMPERSAND_RE = re.compile(r"(?<=\w)\s+(?:&|\+)\s+(?=\w)|(?<=[a-z]{2})(?:&|\+)(?=[a-z]{2})")  # not in "A&E"
 _ARROW_RE = re.compile(r"\s*(?:=>|->|→|==>|-->)\s*")
 _OK_QUESTION_RE = re.compile(r"\b(?:ok|okay|good|fine|correct|right|handled)\s*\?+", re.IGNORECASE)
 _BANGS_RE = re.compile(r"([!?])\1+")

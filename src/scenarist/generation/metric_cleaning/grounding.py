@@ -1,0 +1,99 @@
+"""Grounding a metric draft in the agent model: the agent's own rules, tools, workflows and verification.
+
+Only what truly matches the draft is attached (a draft about identifying the caller grounds in the
+verification procedure, never in a persona section); every match is quoted so a judge can check it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from scenarist.generation.agent_model import AgentModel, IntentModel, PolicyModel, ToolModel, Verification
+from scenarist.generation.text import content_stems, split_identifier, stem
+
+# Words every draft and rule share: they never make a match on their own.
+_GENERIC = frozenset(stem(w) for w in """agent main testing caller call calls customer patient user client person
+    always never must should make sure good correct correctly right ok handle handling properly well time one way
+    ask tell say give get check look find use also any every other only need want like mention""".split())
+_GENERIC_TOOL_VERBS = frozenset("get check lookup look find search list fetch query retrieve read".split())
+_VERIFY_RE = re.compile(r"\b(?:verif\w*|identif\w*|authenticat\w*|identity|who (?:they|the caller) (?:is|are)|"
+                        r"confirm\w* (?:the )?(?:caller|identity))\b", re.IGNORECASE)
+MIN_SHARED = 2
+
+
+@dataclass
+class Grounding:
+    """What of the agent a draft (or one criterion) is about."""
+
+    policies: list[PolicyModel] = field(default_factory=list)
+    tools: list[ToolModel] = field(default_factory=list)
+    intents: list[IntentModel] = field(default_factory=list)
+    verification: Verification | None = None
+
+    def is_empty(self) -> bool:
+        """True when nothing of the agent matched."""
+        return not (self.policies or self.tools or self.intents or self.verification)
+
+
+def ground(text: str, model: AgentModel | None, *, max_policies: int = 2) -> Grounding:
+    """The agent's rules, tools, workflows and verification that `text` talks about."""
+    if model is None:
+        return Grounding()
+    stems = _meaningful(text)
+    grounding = Grounding(
+        policies=_matching_policies(stems, model, max_policies),
+        tools=[t for t in model.tools if _tool_matches(t, stems)],
+        intents=[i for i in model.intents if _intent_matches(i, stems)],
+    )
+    if _VERIFY_RE.search(text) and model.verification.fields:
+        grounding.verification = model.verification
+    return grounding
+
+
+def _meaningful(text: str) -> set[str]:
+    """Content stems of a text minus the words every draft shares."""
+    return {s for s in content_stems(text) if s not in _GENERIC}
+
+
+def _matching_policies(stems: set[str], model: AgentModel, limit: int) -> list[PolicyModel]:
+    """Policies sharing at least MIN_SHARED meaningful stems with the text, best first."""
+    scored = []
+    for order, policy in enumerate(model.policies):
+        shared = stems & _meaningful(" ".join((policy.text, policy.trigger, policy.response)))
+        if len(shared) >= MIN_SHARED:
+            scored.append((-len(shared), order, policy))
+    return [policy for _, _, policy in sorted(scored, key=lambda item: item[:2])[:limit]]
+
+
+def _tool_matches(tool: ToolModel, stems: set[str]) -> bool:
+    """'booking' matches `book_appointment`; a generic verb (`get_…`) needs its object named too."""
+    parts = [p for p in split_identifier(tool.name) if len(p) > 2]
+    if not parts:
+        return False
+    verb, objects = parts[0], [stem(p) for p in parts[1:]]
+    if tool.name.lower() in stems or " ".join(parts) in stems:
+        return True
+    if verb in _GENERIC_TOOL_VERBS:
+        return bool(objects) and all(o in stems for o in objects)
+    return stem(verb) in stems
+
+
+def _intent_matches(intent: IntentModel, stems: set[str]) -> bool:
+    """Most of the intent name's meaningful stems occur in the text."""
+    name = _meaningful(intent.name)
+    return bool(name) and len(name & stems) * 2 >= len(name) + (1 if len(name) > 2 else 0)
+
+
+def quote(policy: PolicyModel, limit: int = 400) -> str:
+    """The policy's exact sentence, whole when it is short enough to quote."""
+    text = " ".join(policy.text.split())
+    if len(text) <= limit:
+        return text
+    cut = re.split(r"(?<=[.!?])\s+", text)
+    kept = ""
+    for sentence in cut:
+        if len(kept) + len(sentence) > limit:
+            break
+        kept = f"{kept} {sentence}".strip()
+    return kept or text
