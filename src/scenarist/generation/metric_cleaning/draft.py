@@ -43,6 +43,8 @@ _ENUM_LIST_RES = (
         re.IGNORECASE,
     ),
 )
+# "what did the caller want: book / resched / cancel / lookup", "outcome: booked | waitlisted | cancelled"
+_COLON_LIST_RE = re.compile(r":\s*(?P<list>[^:\n]+?)\s*[.?]?\s*$", re.MULTILINE)
 _LIST_ITEM_SPLIT_RE = re.compile(r"\s*,\s*(?:or\s+|and\s+)?|\s+or\s+|\s+and\s+|\s*/\s*|\s*\|\s*")
 _LABEL_BULLET_RE = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+[`\"'*]*(?P<label>[A-Za-z][\w /-]{0,40}?)[`\"'*]*\s*(?::|\s[—–-]\s)(?P<rest>.*)$")
 _LABEL_INTRO_RE = re.compile(r"\b(?:categor|label|classif|one of|bucket|option)", re.IGNORECASE)
@@ -206,7 +208,7 @@ def enum_labels_in(draft: str) -> list[str]:
     bullets = _bullet_labels(draft)
     if len(bullets) >= 2:
         return bullets
-    for pattern in _ENUM_LIST_RES:
+    for pattern in (*_ENUM_LIST_RES, _COLON_LIST_RE):
         for match in pattern.finditer(draft):
             items = [_clean_label(i) for i in _LIST_ITEM_SPLIT_RE.split(match.group("list"))]
             items = [i for i in items if i]

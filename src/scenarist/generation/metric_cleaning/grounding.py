@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from scenarist.generation.agent_model import AgentModel, IntentModel, PolicyModel, ToolModel, Verification
+from scenarist.generation.agent_model import AgentModel, IntentModel, PolicyKind, PolicyModel, ToolModel, Verification
 from scenarist.generation.text import content_stems, split_identifier, stem
 
 # Words every draft and rule share: they never make a match on their own.
@@ -57,13 +57,25 @@ def _meaningful(text: str) -> set[str]:
 
 
 def _matching_policies(stems: set[str], model: AgentModel, limit: int) -> list[PolicyModel]:
-    """Policies sharing at least MIN_SHARED meaningful stems with the text, best first."""
+    """Policies sharing at least MIN_SHARED meaningful stems with the text, best first, each with the rules of the
+    same kind stated right after it in the same section (an emergency rule's "and then do not …" sentence)."""
     scored = []
     for order, policy in enumerate(model.policies):
         shared = stems & _meaningful(" ".join((policy.text, policy.trigger, policy.response)))
         if len(shared) >= MIN_SHARED:
             scored.append((-len(shared), order, policy))
-    return [policy for _, _, policy in sorted(scored, key=lambda item: item[:2])[:limit]]
+    chosen = [policy for _, _, policy in sorted(scored, key=lambda item: item[:2])[:limit]]
+    result: list[PolicyModel] = []
+    for policy in chosen:
+        result.append(policy)
+        position = model.policies.index(policy)
+        follower = model.policies[position + 1] if position + 1 < len(model.policies) else None
+        if (follower is not None and follower.id not in {p.id for p in chosen}
+                and follower.kind in (policy.kind, PolicyKind.PROHIBITION)
+                and follower.section_id == policy.section_id and policy.section_id is not None):
+            result.append(follower)
+    unique = {policy.id: policy for policy in result}
+    return list(unique.values())
 
 
 def _tool_matches(tool: ToolModel, stems: set[str]) -> bool:
@@ -83,6 +95,17 @@ def _intent_matches(intent: IntentModel, stems: set[str]) -> bool:
     """Most of the intent name's meaningful stems occur in the text."""
     name = _meaningful(intent.name)
     return bool(name) and len(name & stems) * 2 >= len(name) + (1 if len(name) > 2 else 0)
+
+
+def label_intent(label: str, model: AgentModel | None) -> IntentModel | None:
+    """The workflow an enum label names ('book' → "book a new appointment"), when exactly one fits."""
+    if model is None:
+        return None
+    stems = _meaningful(label.replace("lookup", "look up"))
+    if not stems:
+        return None
+    fits = [i for i in model.intents if stems <= _meaningful(i.name) | {stem(w) for t in i.tools for w in split_identifier(t)}]
+    return fits[0] if len(fits) == 1 else None
 
 
 def quote(policy: PolicyModel, limit: int = 400) -> str:

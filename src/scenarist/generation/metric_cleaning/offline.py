@@ -16,7 +16,7 @@ from scenarist.generation.types import AgentSpec, CleanDescription, CleanEvalTyp
 from . import draft as drafts
 from .atoms import Atom, decompose
 from .events import examples, failure_events, na_for, policy_events
-from .grounding import Grounding, ground, quote
+from .grounding import Grounding, ground, label_intent, quote
 from .observations import focus_of, is_judge_instruction
 from .sections import (
     CRITERIA,
@@ -87,6 +87,8 @@ class _Writer:
         self.reading = drafts.read_draft(self.draft)
         self.mapping = placeholder_mapping(self.reading.placeholders)
         self.grounding: Grounding = ground(self.draft, model)
+        if eval_type is CleanEvalType.ENUM:  # labels are matched to workflows one by one; no single rule governs
+            self.grounding.policies, self.grounding.tools = [], []
         self.notes: list[str] = []
         self.assumptions: list[str] = []
         self.enum_values: list[str] | None = None
@@ -118,7 +120,11 @@ class _Writer:
         """Judge instructions kept as written; behaviour decomposed into atomic criteria."""
         sentences: list[str] = []
         for unit in self.reading.criteria:
-            if is_judge_instruction(unit) or self.eval_type is CleanEvalType.ENUM and drafts.enum_labels_in(unit):
+            if self.eval_type is CleanEvalType.ENUM and drafts.enum_labels_in(unit):
+                sentences.append("Classify the call by " + self._enum_question().rstrip(".")
+                                 + ", using exactly one of the labels defined under OUTPUT INSTRUCTIONS.")
+                continue
+            if is_judge_instruction(unit):
                 sentences.append(unit)
                 continue
             decomposition = decompose([unit])
@@ -389,7 +395,9 @@ class _Writer:
     def _enum_question(self) -> str:
         """What the labels answer, kept as the author asked it (what the caller wanted ≠ how the call ended)."""
         if _INTENT_QUESTION_RE.search(self.draft) and not _OUTCOME_QUESTION_RE.search(self.draft):
-            self.notes.append("Kept the draft's question: what the Testing Agent wanted, not how the call ended.")
+            note = "Kept the draft's question: what the Testing Agent wanted, not how the call ended."
+            if note not in self.notes:
+                self.notes.append(note)
             return "what the Testing Agent wanted from the call (their main request), whatever the outcome."
         if _OUTCOME_QUESTION_RE.search(self.draft):
             return "how the call ended (its final outcome)."
@@ -398,7 +406,7 @@ class _Writer:
     def _label_gloss(self, label: str, question: str) -> str:
         """A plain reading of a label the author did not explain, matched to the agent's workflow when one fits."""
         words = expand(label.replace("_", " ")).text.strip()
-        intent = next(iter(ground(words, self.model).intents), None)
+        intent = label_intent(words, self.model)
         known = {"fully met": "every criterion above is met.",
                  "partially met": "some criteria above are met and others are not.",
                  "not met": "none of the criteria above is met."}
