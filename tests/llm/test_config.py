@@ -11,7 +11,9 @@ from scenarist.llm.config import LLMConfig, StructuredMode
 def test_empty_environment_means_offline_with_documented_defaults():
     config = LLMConfig.from_env({})
     assert config.is_configured is False
-    assert (config.model, config.max_concurrency, config.job_concurrency) == ("gpt-4o-mini", 16, 8)
+    assert (config.model, config.max_concurrency, config.job_concurrency) == ("gpt-4o-mini", 128, 100)
+    assert (config.max_output_tokens, config.context_tokens, config.adaptive_concurrency) == (4096, 128_000, True)
+    assert config.initial_concurrency == 128
     assert (config.timeout_s, config.max_retries, config.job_token_budget) == (60.0, 3, 0)
     assert config.structured_mode is StructuredMode.JSON_SCHEMA
     assert build_llm(config) is None
@@ -29,6 +31,10 @@ def test_every_variable_is_read():
             "SCENARIST_LLM_MAX_RETRIES": "0",
             "SCENARIST_LLM_STRUCTURED_MODE": "JSON_OBJECT",
             "SCENARIST_LLM_JOB_TOKEN_BUDGET": "50000",
+            "SCENARIST_LLM_MAX_OUTPUT_TOKENS": "900",
+            "SCENARIST_LLM_CONTEXT_TOKENS": "4096",
+            "SCENARIST_LLM_ADAPTIVE_CONCURRENCY": "off",
+            "SCENARIST_LLM_START_CONCURRENCY": "200",
         }
     )
     assert config.base_url == "http://127.0.0.1:8000/v1"
@@ -36,6 +42,8 @@ def test_every_variable_is_read():
     assert (config.max_concurrency, config.job_concurrency) == (64, 4)
     assert (config.timeout_s, config.max_retries, config.job_token_budget) == (12.5, 0, 50000)
     assert config.structured_mode is StructuredMode.JSON_OBJECT
+    assert (config.max_output_tokens, config.context_tokens, config.adaptive_concurrency) == (900, 4096, False)
+    assert config.initial_concurrency == 64  # a start above the process cap is capped
 
 
 @pytest.mark.parametrize(
@@ -63,6 +71,8 @@ def test_blank_values_fall_back_to_defaults():
         ("SCENARIST_LLM_TIMEOUT_S", "-1"),
         ("SCENARIST_LLM_STRUCTURED_MODE", "xml"),
         ("SCENARIST_LLM_JOB_TOKEN_BUDGET", "1.5"),
+        ("SCENARIST_LLM_CONTEXT_TOKENS", "100"),
+        ("SCENARIST_LLM_ADAPTIVE_CONCURRENCY", "maybe"),
     ],
 )
 def test_malformed_values_name_the_variable(name, value):

@@ -124,6 +124,7 @@ def test_usage_matches_the_log_and_the_four_chars_per_token_rule(llm_sim):
     assert record.completion_tokens == -(-len(response["choices"][0]["message"]["content"]) // 4)
     assert llm_sim.usage_totals() == {
         "prompt_tokens": record.prompt_tokens, "completion_tokens": record.completion_tokens, "llm_calls": 1,
+        "cached_prompt_tokens": 0, "reasks": 0, "fallbacks": 0,
     }
 
 

@@ -36,6 +36,15 @@ class SimConfig:
     chars_per_token: int = 4
     reject_json_schema: bool = False  # answer 400 to response_format json_schema (old servers)
     require_api_key: str | None = None  # when set, other keys get 401
+    # 429 (with Retry-After) for every call that arrives while this many are already being served; 0 = never.
+    rate_limit_above: int = 0
+    # x-ratelimit-remaining-requests on every answer: this many minus the calls in flight (0 = no header).
+    ratelimit_requests: int = 0
+    # 400 "Unsupported parameter" (OpenAI's wording) when a request carries one of these (e.g. reasoning models).
+    reject_params: tuple[str, ...] = ()
+    # OpenAI-style prompt caching: a prompt prefix already seen (>= 1024 tokens, in 128-token blocks) is reported
+    # as usage.prompt_tokens_details.cached_tokens.
+    prompt_cache: bool = True
 
     def __post_init__(self) -> None:
         unknown = [f for f in self.fault_mix if f not in FAULTS]

@@ -34,7 +34,7 @@ from tests.llm_sim.synth import (
     extract_schema_from_messages,
     plain_text_answer,
 )
-from tests.llm_sim.tokens import count_prompt_tokens, count_text_tokens
+from tests.llm_sim.tokens import PrefixCache, count_prompt_tokens, count_text_tokens, prompt_text
 
 Responder = Callable[[dict[str, Any]], "dict | list | str | None"]
 
@@ -58,7 +58,14 @@ class CallRecord:
     status: int | None = None
     prompt_tokens: int = 0
     completion_tokens: int = 0
+    cached_tokens: int = 0
     content: str | None = None
+    body: dict[str, Any] | None = None
+
+    @property
+    def is_reask(self) -> bool:
+        """The request showed the model a previous answer (an assistant message): a re-ask."""
+        return any(isinstance(m, dict) and m.get("role") == "assistant" for m in self.messages)
 
     @property
     def answered(self) -> bool:
@@ -84,6 +91,7 @@ class LLMSimulator:
         self._responder: Responder | None = None
         self._fault_rng = random.Random(self.config.seed)
         self._occurrences: dict[str, int] = {}
+        self._cache = PrefixCache(self.config.chars_per_token)
         self._thread: threading.Thread | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stopping: asyncio.Event | None = None
@@ -167,6 +175,9 @@ class LLMSimulator:
             "prompt_tokens": sum(c.prompt_tokens for c in answered),
             "completion_tokens": sum(c.completion_tokens for c in answered),
             "llm_calls": len(answered),
+            "cached_prompt_tokens": sum(c.cached_tokens for c in answered),
+            "reasks": sum(1 for c in answered if c.is_reask),
+            "fallbacks": 0,  # the server cannot see fallbacks: a client that fell back reports more
         }
 
     def reset(self) -> None:
@@ -177,6 +188,7 @@ class LLMSimulator:
             self._scripted.clear()
             self._responder = None
             self._occurrences.clear()
+            self._cache = PrefixCache(self.config.chars_per_token)
             self._fault_rng = random.Random(self.config.seed)
 
     def script_faults(self, faults: list[str | None]) -> None:
@@ -243,7 +255,11 @@ class LLMSimulator:
         if body.get("stream"):
             return _error(400, "the simulator does not stream", "invalid_request_error", param="stream")
         record = self._open_record(body)
+        limited = self._over_rate_limit()
         try:
+            if limited is not None:
+                record.status = 429
+                return limited
             if self._server_slots is None:
                 return await self._answer(body, record)
             async with self._server_slots:
@@ -255,6 +271,16 @@ class LLMSimulator:
             record.ended_at = time.time()
             with self._lock:
                 self._in_flight -= 1
+
+    def _over_rate_limit(self) -> web.Response | None:
+        """A 429 for a call that arrived above `rate_limit_above` calls in flight (it counted itself in)."""
+        limit = self.config.rate_limit_above
+        with self._lock:
+            over = bool(limit) and self._in_flight > limit
+        if not over:
+            return None
+        return _error(429, "Rate limit reached for requests (simulated concurrency limit)", "requests",
+                      code="rate_limit_exceeded", headers={"Retry-After": _header_seconds(self.config.retry_after_s)})
 
     def _open_record(self, body: dict[str, Any]) -> CallRecord:
         with self._lock:
@@ -269,6 +295,7 @@ class LLMSimulator:
                 temperature=body.get("temperature"),
                 seed=body.get("seed"),
                 max_tokens=body.get("max_tokens") or body.get("max_completion_tokens"),
+                body=body,
             )
             self._calls.append(record)
             self._in_flight += 1
@@ -300,6 +327,15 @@ class LLMSimulator:
                 pass
             record.status = 503
             return _error(503, "simulated hang ended", "server_error")
+        rejected = next((p for p in cfg.reject_params if p in body), None)
+        if rejected is not None:
+            record.status = 400
+            if rejected == "max_tokens":
+                message = ("Unsupported parameter: 'max_tokens' is not supported with this model. "
+                           "Use 'max_completion_tokens' instead.")
+            else:
+                message = f"Unsupported value: '{rejected}' does not support {body[rejected]!r} with this model."
+            return _error(400, message, "invalid_request_error", param=rejected, code="unsupported_parameter")
         response_format = body.get("response_format") or None
         if cfg.reject_json_schema and isinstance(response_format, dict) and response_format.get("type") == "json_schema":
             record.status = 400
@@ -324,6 +360,9 @@ class LLMSimulator:
             content = REFUSAL_MESSAGE
 
         record.prompt_tokens = count_prompt_tokens(body, cfg.chars_per_token)
+        if cfg.prompt_cache:
+            with self._lock:
+                record.cached_tokens = min(record.prompt_tokens, self._cache.cached_tokens(prompt_text(body)))
         record.completion_tokens = count_text_tokens(content or refusal or "", cfg.chars_per_token)
         record.content = content
         delay = cfg.latency_s + (record.completion_tokens / cfg.tokens_per_s if cfg.tokens_per_s else 0.0)
@@ -349,9 +388,16 @@ class LLMSimulator:
                 "prompt_tokens": record.prompt_tokens,
                 "completion_tokens": record.completion_tokens,
                 "total_tokens": record.prompt_tokens + record.completion_tokens,
+                "prompt_tokens_details": {"cached_tokens": record.cached_tokens},
             }
         record.status = 200
-        return web.json_response(payload)
+        headers = {}
+        if cfg.ratelimit_requests:
+            with self._lock:
+                remaining = max(0, cfg.ratelimit_requests - self._in_flight)
+            headers = {"x-ratelimit-limit-requests": str(cfg.ratelimit_requests),
+                       "x-ratelimit-remaining-requests": str(remaining)}
+        return web.json_response(payload, headers=headers)
 
     def _content(self, body: dict[str, Any], record: CallRecord) -> str:
         with self._lock:

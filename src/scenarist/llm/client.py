@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
 import random
 import ssl
@@ -18,15 +19,19 @@ import openai
 from openai.types.chat import ChatCompletion
 from pydantic import BaseModel
 
+from scenarist.llm.aimd import AdaptiveLimiter, Ticket, limiter_for
 from scenarist.llm.config import LLMConfig, StructuredMode
 from scenarist.llm.errors import (
     LLMError,
+    OutputTruncatedError,
     OutputValidationError,
+    PermanentLLMError,
     RefusalError,
     RetryableLLMError,
 )
-from scenarist.llm.failures import StructuredModeRejected, classify
+from scenarist.llm.failures import ParameterRejected, StructuredModeRejected, classify
 from scenarist.llm.limiter import CrossLoopLimiter
+from scenarist.llm.sizing import estimate_prompt_tokens, output_token_bound, prompt_tokens_that_fit
 from scenarist.llm.port import StructuredLLM, Usage, UsageMeter
 from scenarist.llm.structured import (
     looks_like_refusal,
@@ -42,6 +47,18 @@ log = logging.getLogger("scenarist.llm")
 OPENAI_BASE_URL = "https://api.openai.com/v1"
 # Local servers ignore the key, but the SDK insists on one.
 PLACEHOLDER_API_KEY = "not-needed"
+# A 429/503 also teaches the AIMD limiter to slow down, so those get this many retries on top of max_retries:
+# the calls of a burst sent above the provider's limit must survive the few halvings that find it.
+OVERLOAD_EXTRA_RETRIES = 8
+# The smallest answer worth asking for; a prompt that leaves less room than this in the context is refused.
+MIN_ANSWER_TOKENS = 64
+
+# Response headers of the current task's last HTTP answer (set by an httpx event hook, read by _ask_once).
+_response_headers: contextvars.ContextVar[list | None] = contextvars.ContextVar("scenarist_llm_headers", default=None)
+
+
+class ContextOverflowError(PermanentLLMError):
+    """The prompt leaves no room for the answer in the model's context (SCENARIST_LLM_CONTEXT_TOKENS)."""
 
 UsageSink = Callable[[Usage], None]
 Hook = Callable[[], None]
@@ -53,6 +70,7 @@ class _Answer:
 
     content: str
     finish_reason: str | None
+    max_tokens: int = 0
 
 
 class OpenAICompatibleLLM:
@@ -61,8 +79,14 @@ class OpenAICompatibleLLM:
     def __init__(self, config: LLMConfig):
         self.config = config
         self.model_name = config.model
-        self._limiter = CrossLoopLimiter(config.max_concurrency)
+        base_url = config.base_url or OPENAI_BASE_URL
+        self._limiter = (limiter_for(base_url, config.model, config.max_concurrency, config.initial_concurrency)
+                         if config.adaptive_concurrency else AdaptiveLimiter(config.max_concurrency))
         self._structured_mode = config.structured_mode
+        self._mode_lock = threading.Lock()
+        # Per-model parameter quirks learnt from 400s (this client serves one model): dropped, renamed.
+        self._dropped_params: set[str] = set()
+        self._max_tokens_field = "max_tokens"
         self._clients: dict[int, tuple[weakref.ref, openai.AsyncOpenAI]] = {}
         self._clients_lock = threading.Lock()
         self._jitter = random.Random()
@@ -77,6 +101,19 @@ class OpenAICompatibleLLM:
     def in_flight(self) -> int:
         """HTTP calls currently holding a process-wide slot."""
         return self._limiter.in_use
+
+    @property
+    def concurrency_limit(self) -> int:
+        """The adaptive limit of this (base URL, model) now."""
+        return self._limiter.limit
+
+    def output_tokens_for(self, output_model: type[BaseModel], max_tokens: int | None = None) -> int:
+        """The output bound a call for `output_model` gets (its schema's need, at most MAX_OUTPUT_TOKENS)."""
+        return output_token_bound(output_model, max_tokens, self.config.max_output_tokens)
+
+    def prompt_tokens_available(self, output_model: type[BaseModel], max_tokens: int | None = None) -> int:
+        """Prompt tokens that fit SCENARIST_LLM_CONTEXT_TOKENS beside this call's answer (callers chunk to it)."""
+        return prompt_tokens_that_fit(self.config.context_tokens, self.output_tokens_for(output_model, max_tokens))
 
     def new_meter(self) -> UsageMeter:
         """A fresh per-job meter carrying the configured token budget."""
@@ -137,66 +174,125 @@ class OpenAICompatibleLLM:
     # --- one logical call: ask, validate, re-ask once -----------------------------------------
 
     async def _answer_with_reask(self, request: "_Request") -> Any:
-        answer = await self._ask_with_retries(request, request.messages)
+        bound = self.output_tokens_for(request.output_model, request.max_tokens)
+        answer = await self._ask_with_retries(request, request.messages, bound)
         outcome = parse_answer(answer.content, request.output_model, answer.finish_reason)
         if outcome.value is not None:
             return outcome.value
         log.info("LLM answer unusable (%s); re-asking once", outcome.problem)
-        retry_messages = reask_messages(request.messages, answer.content, outcome.problem or "invalid")
-        second = await self._ask_with_retries(request, retry_messages)
+        retry_messages = reask_messages(request.messages, answer.content, outcome.problems)
+        # A cut-off answer may have been a fair need above the estimate: the re-ask gets twice the room (capped).
+        retry_bound = min(self.config.max_output_tokens, bound * 2) if outcome.truncated else bound
+        second = await self._ask_with_retries(request, retry_messages, retry_bound)
         second_outcome = parse_answer(second.content, request.output_model, second.finish_reason)
         if second_outcome.value is not None:
             return second_outcome.value
-        raise OutputValidationError(
-            f"{request.output_model.__name__}: {second_outcome.problem} (after one re-ask)"
-        )
+        error = OutputTruncatedError if second_outcome.truncated else OutputValidationError
+        raise error(f"{request.output_model.__name__}: {second_outcome.problem} (after one re-ask)")
 
-    async def _ask_with_retries(self, request: "_Request", messages: list[dict[str, str]]) -> _Answer:
+    async def _ask_with_retries(self, request: "_Request", messages: list[dict[str, str]], max_tokens: int) -> _Answer:
         attempt = 0
+        overloads = 0
         while True:
+            mode = self._structured_mode
             try:
-                return await self._ask_once(request, messages)
+                return await self._ask_once(request, messages, mode, max_tokens)
             except StructuredModeRejected:
-                if self._structured_mode is not StructuredMode.JSON_SCHEMA:
+                if mode is not StructuredMode.JSON_SCHEMA:
                     raise
-                log.warning("LLM server rejected json_schema; using json_object mode from now on")
-                self._structured_mode = StructuredMode.JSON_OBJECT
+                self._fall_back_to_json_object()
+            except ParameterRejected as exc:
+                if not self._adapt_to(exc):
+                    raise
             except RetryableLLMError as exc:
-                if attempt >= self.config.max_retries:
+                if exc.overload and overloads < OVERLOAD_EXTRA_RETRIES:
+                    overloads += 1
+                elif attempt >= self.config.max_retries:
                     raise
-                delay = self._retry_delay(attempt, exc.retry_after)
-                log.info("LLM call failed (%s); retry %d in %.2fs", exc, attempt + 1, delay)
-                attempt += 1
+                else:
+                    attempt += 1
+                delay = self._retry_delay(attempt + overloads - 1, exc.retry_after)
+                log.info("LLM call failed (%s); retry in %.2fs", exc, delay)
                 await asyncio.sleep(delay)
 
-    async def _ask_once(self, request: "_Request", messages: list[dict[str, str]]) -> _Answer:
+    def _fall_back_to_json_object(self) -> None:
+        """Switch the whole client to json_object mode, logging it once (concurrent rejections retry silently)."""
+        with self._mode_lock:
+            if self._structured_mode is StructuredMode.JSON_SCHEMA:
+                self._structured_mode = StructuredMode.JSON_OBJECT
+                log.warning("LLM server %s rejected response_format json_schema; using json_object mode from now on",
+                            self.config.base_url or OPENAI_BASE_URL)
+
+    def _adapt_to(self, exc: ParameterRejected) -> bool:
+        """Remember a rejected parameter for this model (drop it or use its replacement); False if already done."""
+        with self._mode_lock:
+            if exc.replacement and self._max_tokens_field == exc.param:
+                self._max_tokens_field = exc.replacement
+            elif exc.param not in self._dropped_params and exc.param != self._max_tokens_field:
+                self._dropped_params.add(exc.param)
+            else:
+                return False
+        log.warning("model %s rejects '%s'; %s from now on", self.model_name, exc.param,
+                    f"sending '{exc.replacement}' instead" if exc.replacement else "leaving it out")
+        return True
+
+    async def _ask_once(
+        self, request: "_Request", messages: list[dict[str, str]], mode: StructuredMode, max_tokens: int
+    ) -> _Answer:
         if request.before_request is not None:
             request.before_request()
-        mode = self._structured_mode
         wire_messages = messages if mode is StructuredMode.JSON_SCHEMA else with_schema_instruction(
             messages, request.output_model
         )
+        max_tokens = self._fit_to_context(wire_messages, max_tokens)
         body: dict[str, Any] = {
             "model": self.config.model,
             "messages": wire_messages,
             "temperature": request.temperature,
             "response_format": response_format_for(mode, request.output_model),
+            self._max_tokens_field: max_tokens,
         }
         if request.seed is not None:
             body["seed"] = request.seed
-        if request.max_tokens:
-            body["max_tokens"] = request.max_tokens
+        for param in self._dropped_params:
+            body.pop(param, None)
         client = self._sdk_client()
+        adaptive = self.config.adaptive_concurrency
         # `post` is the SDK's documented raw call: `chat.completions.create` would re-walk this plain-JSON body
         # against its TypedDicts on every request (~0.5 ms of CPU each, paid n times before the last item leaves).
-        async with self._limiter.slot():
+        async with self._limiter.slot() as ticket:
+            headers: list = []
+            token = _response_headers.set(headers)
             try:
                 async with asyncio.timeout(self.config.timeout_s):
                     response = await client.post("/chat/completions", body=body, cast_to=ChatCompletion)
             except Exception as exc:  # noqa: BLE001 — every failure is mapped onto the taxonomy
-                raise classify(exc) from exc
-        request.record(_usage_of(response))
-        return _answer_of(response)
+                failure = classify(exc)
+                if adaptive and isinstance(failure, RetryableLLMError) and failure.overload:
+                    self._limiter.on_overload(ticket, failure.retry_after)
+                raise failure from exc
+            finally:
+                _response_headers.reset(token)
+            usage = _usage_of(response)
+            # Any conversation that shows the model a previous answer is a re-ask (ours or a caller's check re-ask).
+            usage.reasks = int(any(m.get("role") == "assistant" for m in messages))
+            if adaptive:
+                self._limiter.on_success(ticket, headers[-1] if headers else None,
+                                         (usage.prompt_tokens or 0) + (usage.completion_tokens or 0))
+        request.record(usage)
+        answer = _answer_of(response)
+        answer.max_tokens = max_tokens
+        return answer
+
+    def _fit_to_context(self, messages: list[dict[str, str]], max_tokens: int) -> int:
+        """The output bound shrunk to what the context leaves after the prompt; refuse a prompt that leaves none."""
+        prompt = estimate_prompt_tokens(messages)
+        room = prompt_tokens_that_fit(self.config.context_tokens, prompt)
+        if room < min(max_tokens, MIN_ANSWER_TOKENS):
+            raise ContextOverflowError(
+                f"the prompt (~{prompt} tokens) leaves no room for the answer in a context of "
+                f"{self.config.context_tokens} tokens (SCENARIST_LLM_CONTEXT_TOKENS); the caller must shorten it")
+        return min(max_tokens, room)
 
     def _retry_delay(self, attempt: int, retry_after: float | None) -> float:
         if retry_after is not None:
@@ -217,7 +313,8 @@ class OpenAICompatibleLLM:
                 base_url=self.config.base_url or OPENAI_BASE_URL,
                 timeout=self.config.timeout_s,
                 max_retries=0,  # retries are ours, so Retry-After and the taxonomy stay under our control
-                http_client=openai.DefaultAsyncHttpxClient(verify=shared_tls_context()),
+                http_client=openai.DefaultAsyncHttpxClient(
+                    verify=shared_tls_context(), event_hooks={"response": [_capture_headers]}),
             )
             self._clients[id(loop)] = (weakref.ref(loop), client)
             return client
@@ -227,6 +324,13 @@ class OpenAICompatibleLLM:
             loop = loop_ref()
             if loop is None or loop.is_closed():
                 del self._clients[key]
+
+
+async def _capture_headers(response) -> None:
+    """httpx response hook: hand the headers (x-ratelimit-*) to the call running in this task."""
+    holder = _response_headers.get()
+    if holder is not None:
+        holder.append(response.headers)
 
 
 @lru_cache(maxsize=1)
@@ -243,6 +347,14 @@ class JobLLM:
         self.meter = meter
         self._llm = llm
         self._limiter = CrossLoopLimiter(max_concurrency)
+
+    def record_fallback(self, count: int = 1) -> None:
+        """Count an item written by the offline writer after the model failed it (reported as usage.fallbacks)."""
+        self.meter.record_fallback(count)
+
+    def prompt_tokens_available(self, output_model: type[BaseModel], max_tokens: int | None = None) -> int:
+        """Prompt tokens that fit the model's context beside this call's answer (see OpenAICompatibleLLM)."""
+        return self._llm.prompt_tokens_available(output_model, max_tokens)
 
     async def complete_structured(
         self,
@@ -285,10 +397,16 @@ def _usage_of(response: Any) -> Usage:
     usage = getattr(response, "usage", None)
     if usage is None:
         return Usage(prompt_tokens=None, completion_tokens=None, llm_calls=1)
+    details = getattr(usage, "prompt_tokens_details", None)
+    if isinstance(details, dict):
+        cached = details.get("cached_tokens")
+    else:
+        cached = getattr(details, "cached_tokens", None)
     return Usage(
         prompt_tokens=_count(getattr(usage, "prompt_tokens", None)),
         completion_tokens=_count(getattr(usage, "completion_tokens", None)),
         llm_calls=1,
+        cached_prompt_tokens=_count(cached) or 0,
     )
 
 

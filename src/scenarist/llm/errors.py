@@ -5,6 +5,7 @@
     │   └── LLMTimeoutError         the call exceeded SCENARIST_LLM_TIMEOUT_S (retried too)
     ├── PermanentLLMError           retrying will not help: 4xx (not 408/409/429), bad key, unknown model
     │   ├── OutputValidationError   the answer was not valid JSON for the schema, even after one re-ask
+    │   │   └── OutputTruncatedError  the answer hit its output-token bound (finish_reason: length) twice
     │   └── RefusalError            the model declined ("I can't help with that")
     └── BudgetExceededError         the job's token budget is spent; the job stops cleanly with what it has
 
@@ -29,9 +30,15 @@ class LLMError(Exception):
 class RetryableLLMError(LLMError):
     """A transient failure (rate limit, server error, timeout, connection)."""
 
-    def __init__(self, message: str, retry_after: float | None = None):
+    def __init__(self, message: str, retry_after: float | None = None, status: int | None = None):
         super().__init__(message)
         self.retry_after = retry_after
+        self.status = status  # HTTP status when the server answered (429/503 tell the AIMD limiter to back off)
+
+    @property
+    def overload(self) -> bool:
+        """The server said it is over its limit (429 rate limit, 503 overloaded)."""
+        return self.status in (429, 503)
 
 
 class LLMTimeoutError(RetryableLLMError):
@@ -44,6 +51,10 @@ class PermanentLLMError(LLMError):
 
 class OutputValidationError(PermanentLLMError):
     """The provider's output did not validate against the requested schema (after the re-ask)."""
+
+
+class OutputTruncatedError(OutputValidationError):
+    """The answer hit its output-token bound (`finish_reason: length`) again after the re-ask."""
 
 
 class RefusalError(PermanentLLMError):
@@ -60,6 +71,7 @@ __all__ = [
     "LLMTimeoutError",
     "PermanentLLMError",
     "OutputValidationError",
+    "OutputTruncatedError",
     "RefusalError",
     "BudgetExceededError",
 ]

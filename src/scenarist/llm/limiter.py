@@ -44,9 +44,28 @@ class CrossLoopLimiter:
             self._abandon(loop, waiter)
             raise
 
+    def resize(self, limit: int) -> None:
+        """Change the limit; a smaller one takes effect as holders release (nobody is interrupted)."""
+        if limit < 1:
+            raise ValueError("limit must be >= 1")
+        with self._lock:
+            self._free += limit - self.limit
+            self.limit = limit
+            grants = 0
+            while self._free > 0 and self._waiters:
+                loop, waiter = self._waiters.popleft()
+                try:
+                    loop.call_soon_threadsafe(self._grant, waiter)
+                except RuntimeError:  # that waiter's loop is closed: skip it
+                    continue
+                self._free -= 1
+
     def release(self) -> None:
         """Give a slot back, handing it straight to the oldest live waiter if there is one."""
         with self._lock:
+            if self._free < 0:  # the limit shrank while this slot was held: the slot disappears
+                self._free += 1
+                return
             while self._waiters:
                 loop, waiter = self._waiters.popleft()
                 try:

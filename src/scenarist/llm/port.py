@@ -26,18 +26,35 @@ T = TypeVar("T", bound=BaseModel)
 
 @dataclass
 class Usage:
-    """Token usage; `None` token counts mean the server did not report them (never guessed)."""
+    """Token usage; `None` token counts mean the server did not report them (never guessed).
+
+    `cached_prompt_tokens` is the part of `prompt_tokens` the provider served from its prompt cache
+    (`prompt_tokens_details.cached_tokens`; 0 when the server does not say). `reasks` counts answered calls that
+    showed the model a previous answer (an assistant message: the port's re-asks and the callers' check re-asks); `fallbacks` counts items the
+    caller wrote with the offline writer instead of the model.
+    """
 
     prompt_tokens: int | None = 0
     completion_tokens: int | None = 0
     llm_calls: int = 0
+    cached_prompt_tokens: int = 0
+    reasks: int = 0
+    fallbacks: int = 0
 
     def add(self, other: "Usage") -> "Usage":
         """Sum in place; an unknown (None) count on either side makes the total unknown."""
         self.prompt_tokens = _sum_counts(self.prompt_tokens, other.prompt_tokens, other.llm_calls)
         self.completion_tokens = _sum_counts(self.completion_tokens, other.completion_tokens, other.llm_calls)
         self.llm_calls += other.llm_calls
+        self.cached_prompt_tokens += other.cached_prompt_tokens
+        self.reasks += other.reasks
+        self.fallbacks += other.fallbacks
         return self
+
+    @property
+    def uncached_prompt_tokens(self) -> int | None:
+        """Prompt tokens billed at the full rate (None when the prompt count is unknown)."""
+        return None if self.prompt_tokens is None else max(0, self.prompt_tokens - self.cached_prompt_tokens)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON shape used in progress bodies."""
@@ -45,16 +62,22 @@ class Usage:
             "prompt_tokens": self.prompt_tokens,
             "completion_tokens": self.completion_tokens,
             "llm_calls": self.llm_calls,
+            "cached_prompt_tokens": self.cached_prompt_tokens,
+            "reasks": self.reasks,
+            "fallbacks": self.fallbacks,
         }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any] | None) -> "Usage":
-        """Inverse of to_dict (missing dict → zero usage)."""
+        """Inverse of to_dict (missing dict or keys → zero usage)."""
         data = data or {}
         return cls(
             prompt_tokens=data.get("prompt_tokens", 0),
             completion_tokens=data.get("completion_tokens", 0),
             llm_calls=int(data.get("llm_calls", 0) or 0),
+            cached_prompt_tokens=int(data.get("cached_prompt_tokens", 0) or 0),
+            reasks=int(data.get("reasks", 0) or 0),
+            fallbacks=int(data.get("fallbacks", 0) or 0),
         )
 
 
@@ -107,6 +130,11 @@ class UsageMeter:
     def record(self, usage: Usage) -> None:
         """Add one call's usage."""
         self.usage.add(usage)
+
+    def record_fallback(self, count: int = 1) -> None:
+        """Count an item the caller wrote with the offline writer after the model failed it (never silent)."""
+        self.usage.fallbacks += count
+
 
     def check_budget(self) -> None:
         """Raise BudgetExceededError once the budget is spent."""

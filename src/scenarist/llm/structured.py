@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Generic, TypeVar
 
@@ -81,19 +81,26 @@ def with_schema_instruction(messages: list[dict[str, str]], output_model: type[B
     return [{"role": "system", "content": instruction}, *out]
 
 
+PREVIOUS_ANSWER_MAX_CHARS = 3000  # a runaway answer is shown cut, so the re-ask itself stays small
+
+
 def reask_messages(
-    messages: list[dict[str, str]], bad_answer: str, problem: str
+    messages: list[dict[str, str]], bad_answer: str, problems: list[str] | str
 ) -> list[dict[str, str]]:
-    """The conversation for the single re-ask: the bad answer, what was wrong, and a request to fix it."""
+    """The conversation for the single re-ask: the previous answer as it was, the exact failed checks, a fix request."""
+    listed = [problems] if isinstance(problems, str) else list(problems)
+    shown = bad_answer if len(bad_answer) <= PREVIOUS_ANSWER_MAX_CHARS else (
+        bad_answer[:PREVIOUS_ANSWER_MAX_CHARS] + f"\n[... {len(bad_answer) - PREVIOUS_ANSWER_MAX_CHARS} more characters]")
+    checks = "\n".join(f"- {p[:500]}" for p in listed[:12]) or "- the answer was unusable"
     return [
         *messages,
-        {"role": "assistant", "content": bad_answer},
+        {"role": "assistant", "content": shown or "(empty answer)"},
         {
             "role": "user",
             "content": (
-                "Your previous answer could not be used: "
-                + problem[:1500]
-                + "\nReply again with only the corrected JSON object, valid against the schema."
+                "Your previous answer (above) could not be used. These checks failed:\n"
+                + checks
+                + "\nReply again with only the corrected JSON object, valid against the schema, and keep it concise."
             ),
         },
     ]
@@ -107,27 +114,40 @@ def looks_like_refusal(content: str) -> bool:
     return bool(_REFUSAL_PATTERN.search(text))
 
 
+TRUNCATED = "the answer was cut off at the output-token limit (finish_reason: length); write a shorter answer"
+
+
 @dataclass
 class ParseOutcome(Generic[T]):
-    """Either a validated object or the reason the answer was unusable."""
+    """Either a validated object or the checks the answer failed."""
 
     value: T | None = None
-    problem: str | None = None
+    problems: list[str] = field(default_factory=list)
+    truncated: bool = False
+
+    @property
+    def problem(self) -> str | None:
+        """The failed checks as one line (None when the answer was usable)."""
+        return "; ".join(self.problems) if self.problems else None
 
 
 def parse_answer(content: str | None, output_model: type[T], finish_reason: str | None = None) -> ParseOutcome[T]:
-    """Decode and validate one answer; lenient about code fences and surrounding prose, strict on the schema."""
+    """Decode and validate one answer; lenient about code fences and surrounding prose, strict on the schema.
+
+    An answer that stopped at its token limit is never used, even when the cut happens to leave valid JSON:
+    the model had not finished, so the object may be missing what it was about to write.
+    """
+    if finish_reason == "length":
+        return ParseOutcome(problems=[TRUNCATED], truncated=True)
     if not content or not content.strip():
-        return ParseOutcome(problem="the answer was empty")
+        return ParseOutcome(problems=["the answer was empty"])
     data, decode_problem = _decode_json(content)
     if decode_problem is not None:
-        if finish_reason == "length":
-            decode_problem = "the JSON was cut off (output token limit reached); " + decode_problem
-        return ParseOutcome(problem=decode_problem)
+        return ParseOutcome(problems=[decode_problem])
     try:
         return ParseOutcome(value=output_model.model_validate(data))
     except ValidationError as exc:
-        return ParseOutcome(problem="the JSON did not match the schema: " + _short_errors(exc))
+        return ParseOutcome(problems=["the JSON did not match the schema: " + e for e in _short_errors(exc)])
 
 
 def _decode_json(content: str) -> tuple[Any, str | None]:
@@ -153,7 +173,7 @@ def _embedded_json_candidates(text: str):
         yield text[start : end + 1]
 
 
-def _short_errors(exc: ValidationError, limit: int = 8) -> str:
+def _short_errors(exc: ValidationError, limit: int = 8) -> list[str]:
     parts = []
     for error in exc.errors()[:limit]:
         location = ".".join(str(p) for p in error.get("loc", ())) or "(root)"
@@ -161,4 +181,4 @@ def _short_errors(exc: ValidationError, limit: int = 8) -> str:
     more = exc.error_count() - limit
     if more > 0:
         parts.append(f"... and {more} more")
-    return "; ".join(parts)
+    return parts
