@@ -91,7 +91,11 @@ def _decompose_unit(unit: str) -> tuple[list[str], list[Atom]]:
     condition = _condition_sentence(condition) if condition else ""
     atoms: list[Atom] = []
     for index, clause in enumerate(c for c in _CONSEQUENCE_SPLIT_RE.split(consequences) if c and c.strip(" ,.")):
-        atom = _atom(clause.strip(" ,."), condition if index == 0 else "", unit)
+        clause = clause.strip(" ,.")
+        if atoms and _is_modifier(clause):  # "…, one at a time" qualifies the previous atom
+            atoms[-1] = _qualified(atoms[-1], clause)
+            continue
+        atom = _atom(clause, condition if index == 0 else "", unit)
         if index > 0 and condition:
             atom.follows, atom.context = True, condition
             atom.sentence = "After that, t" + atom.sentence[1:]
@@ -134,6 +138,19 @@ def _condition_sentence(condition: str) -> str:
     return f"the Testing Agent mentions {lowered}"
 
 
+def _is_modifier(clause: str) -> bool:
+    """A short verbless qualifier: 'one at a time', 'in that order', 'right away'."""
+    words = clause.split()
+    return len(words) <= 5 and not any(is_verb(w) for w in words) and not _NEGATION_LEAD_RE.match(clause)
+
+
+def _qualified(atom: Atom, modifier: str) -> Atom:
+    """The atom with a qualifier appended to its action and sentence."""
+    atom.sentence = atom.sentence.rstrip(".") + f", {modifier}."
+    atom.action = f"{atom.action}, {modifier}" if atom.action else atom.action
+    return atom
+
+
 def _is_imperative(clause: str) -> bool:
     """'freeze the card' / 'always read back …' / 'never share …' (not 'Swelling must lead to A&E')."""
     words = [w for w in clause.split() if w.lower() not in {"always", "immediately", "promptly", "also", "only"}]
@@ -149,6 +166,11 @@ def _atom(clause: str, condition: str, unit: str) -> Atom:
     if question:
         clause = question["rest"]
     stripped = _SUBJECT_LEAD_RE.sub("", clause).strip()
+    if " then " in stripped and not any(is_verb(w) for w in stripped.split()[:1]) and not question:
+        items = ", then ".join(part.strip() for part in stripped.split(" then "))
+        action = f"asks for {_caller_words(items)}, in that order"
+        lead = f"When {condition}, the Main Agent" if condition else "The Main Agent"
+        return Atom(sentence=f"{lead} {action}.", action=action, condition=condition, source=unit)
     if stripped == clause.strip() and not _is_imperative(stripped) and not question:
         sentence = clause.strip().rstrip(".") + "."  # a statement with its own subject: kept as the author wrote it
         sentence = sentence[:1].upper() + sentence[1:]

@@ -15,7 +15,8 @@ _ADVERBS = frozenset("""always never immediately promptly clearly politely also 
     quickly calmly briefly explicitly proactively right just again""".split())
 _TELL_VERBS = frozenset("tell ask advise remind instruct warn direct urge encourage invite".split())
 _NOUN_FIRST = frozenset("""emergency emergencies pain name names date time info information question questions
-    greeting tone politeness accuracy booking call calls caller number""".split())
+    greeting tone politeness accuracy booking call calls caller number last first next zip card phone date
+    order name party table total amount balance""".split())
 
 
 @lru_cache(maxsize=4096)

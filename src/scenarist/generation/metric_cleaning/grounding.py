@@ -15,11 +15,14 @@ from scenarist.generation.text import content_stems, split_identifier, stem
 # Words every draft and rule share: they never make a match on their own.
 _GENERIC = frozenset(stem(w) for w in """agent main testing caller call calls customer patient user client person
     always never must should make sure good correct correctly right ok handle handling properly well time one way
-    ask tell say give get check look find use also any every other only need want like mention""".split())
+    ask tell say give get check look find use also any every other only need want like mention number times count
+    already thing things even through let""".split())
 _GENERIC_TOOL_VERBS = frozenset("get check lookup look find search list fetch query retrieve read".split())
 _VERIFY_RE = re.compile(r"\b(?:verif\w*|identif\w*|authenticat\w*|identity|who (?:they|the caller) (?:is|are)|"
                         r"confirm\w* (?:the )?(?:caller|identity))\b", re.IGNORECASE)
 MIN_SHARED = 2
+MIN_SHARE = 0.2  # of the smaller word set: two incidental words in common do not make a long rule relevant
+_PROHIBITION_LEAD_RE = re.compile(r"^\s*(?:do not|don't|never|must not)\b", re.IGNORECASE)
 
 
 @dataclass
@@ -52,8 +55,14 @@ def ground(text: str, model: AgentModel | None, *, max_policies: int = 2) -> Gro
 
 
 def _meaningful(text: str) -> set[str]:
-    """Content stems of a text minus the words every draft shares."""
-    return {s for s in content_stems(text) if s not in _GENERIC}
+    """Content stems of a text minus the words every draft shares, plus its figures ('8+', '$500', '911')."""
+    figures = {f"#{m}" for m in re.findall(r"\$?\d[\d,.-]*\+?", text)}
+    return {s for s in content_stems(text) if s not in _GENERIC} | figures
+
+
+def _score(shared: set[str]) -> int:
+    """Words count once, figures twice: a shared '8+' or '$500' is strong evidence."""
+    return sum(2 if s.startswith("#") else 1 for s in shared)
 
 
 def _matching_policies(stems: set[str], model: AgentModel, limit: int) -> list[PolicyModel]:
@@ -61,9 +70,10 @@ def _matching_policies(stems: set[str], model: AgentModel, limit: int) -> list[P
     same kind stated right after it in the same section (an emergency rule's "and then do not …" sentence)."""
     scored = []
     for order, policy in enumerate(model.policies):
-        shared = stems & _meaningful(" ".join((policy.text, policy.trigger, policy.response)))
-        if len(shared) >= MIN_SHARED:
-            scored.append((-len(shared), order, policy))
+        rule = _meaningful(" ".join((policy.text, policy.trigger, policy.response)))
+        shared = stems & rule
+        if _score(shared) >= MIN_SHARED and _score(shared) >= MIN_SHARE * min(len(stems), len(rule)):
+            scored.append((-_score(shared), order, policy))
     chosen = [policy for _, _, policy in sorted(scored, key=lambda item: item[:2])[:limit]]
     result: list[PolicyModel] = []
     for policy in chosen:
@@ -71,7 +81,7 @@ def _matching_policies(stems: set[str], model: AgentModel, limit: int) -> list[P
         position = model.policies.index(policy)
         follower = model.policies[position + 1] if position + 1 < len(model.policies) else None
         if (follower is not None and follower.id not in {p.id for p in chosen}
-                and follower.kind in (policy.kind, PolicyKind.PROHIBITION)
+                and follower.kind is PolicyKind.PROHIBITION and _PROHIBITION_LEAD_RE.match(follower.text)
                 and follower.section_id == policy.section_id and policy.section_id is not None):
             result.append(follower)
     unique = {policy.id: policy for policy in result}
@@ -109,8 +119,9 @@ def label_intent(label: str, model: AgentModel | None) -> IntentModel | None:
 
 
 def quote(policy: PolicyModel, limit: int = 400) -> str:
-    """The policy's exact sentence, whole when it is short enough to quote."""
-    text = " ".join(policy.text.split())
+    """The policy's exact sentence, whole when it is short enough to quote; its {{variables}} shown as [name] so a
+    judge prompt never carries a variable it cannot fill."""
+    text = re.sub(r"\{\{\s*([^{}]+?)\s*\}\}", r"[\1]", " ".join(policy.text.split()))
     if len(text) <= limit:
         return text
     cut = re.split(r"(?<=[.!?])\s+", text)

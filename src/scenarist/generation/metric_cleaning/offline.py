@@ -29,7 +29,7 @@ from .sections import (
     SCOPE,
     STANDARD_NA_CONDITIONS,
 )
-from .shorthand import expand
+from .shorthand import IMPLIES, expand
 from .variables import (
     needs_agent_description,
     needs_evaluator_instructions,
@@ -121,11 +121,16 @@ class _Writer:
         sentences: list[str] = []
         for unit in self.reading.criteria:
             if self.eval_type is CleanEvalType.ENUM and drafts.enum_labels_in(unit):
-                sentences.append("Classify the call by " + self._enum_question().rstrip(".")
-                                 + ", using exactly one of the labels defined under OUTPUT INSTRUCTIONS.")
+                scope = ""
+                if IMPLIES.strip() in unit:  # "fraud claim over $500 => outcome: …" keeps its condition
+                    scope = "For calls where " + _lower_first(unit.split(IMPLIES.strip())[0].strip(" ,.")) + ", "
+                sentences.append((scope + "classify the call by ").capitalize() if not scope else
+                                 scope + "classify the call by ")
+                sentences[-1] += (self._enum_question().rstrip(".")
+                                  + ", using exactly one of the labels defined under OUTPUT INSTRUCTIONS.")
                 continue
             if is_judge_instruction(unit):
-                sentences.append(unit)
+                sentences.append(self._judge_sentence(unit))
                 continue
             decomposition = decompose([unit])
             self.topics += [t for t in decomposition.topics if t not in self.topics]
@@ -134,6 +139,15 @@ class _Writer:
         if not sentences:  # e.g. a draft made only of N/A rules: judge what it says as one criterion
             sentences = [drafts.standardise_wording(" ".join(self.draft.split()))[0]]
         return sentences
+
+    def _judge_sentence(self, unit: str) -> str:
+        """A scoring instruction in full words: numeric → what is measured; others as the author wrote it."""
+        if self.eval_type is CleanEvalType.NUMERIC:
+            quantity = drafts.counted_quantity(unit)
+            if quantity:
+                quantity = re.sub(r"\?\s*$", "", _bare_agent(quantity)).strip().rstrip(".")
+                return f"This metric measures the number of {_strip_lead(quantity)}."
+        return drafts.standardise_wording(_bare_agent(unit))[0]
 
     # ------------------------------------------------------------------ sections
 
@@ -512,3 +526,8 @@ def _strip_lead(quantity: str) -> str:
 def _strip_handling(topic: str) -> str:
     """'emergency handling' → 'emergency' (the focus line already says 'how the Main Agent handles …')."""
     return re.sub(r"\s+(?:handling|handled)$", "", topic).strip() or topic
+
+
+def _bare_agent(text: str) -> str:
+    """'times agent pushes …' → 'times the Main Agent pushes …' (a bare 'agent' in shorthand is the Main Agent)."""
+    return re.sub(r"(?<!the )(?<!Main )(?<!Testing )\bagent\b", "the Main Agent", text)

@@ -43,11 +43,18 @@ _WORD_FORMS: tuple[tuple[str, str, str], ...] = (
     (r"\bpls\b|\bplz\b", "", "pls"),
     (r"\bimo\b", "", "imo"),
     (r"\bagt\b", "agent", "agt"),
+    (r"\bverif\b", "verification", "verif"),
+    (r"\bident\b", "identify", "ident"),
+    (r"\bresv\b", "reservation", "resv"),
+    (r"\bq's\b|\bqs\b", "questions", "q's"),
+    (r"(?<=phone )#|(?<=card )#|(?<=account )#|(?<=order )#", "number", "#"),
+    (r"(?<=^)#\s?(?=of\b)|(?<=\s)#\s?(?=of\b)", "number ", "# of"),
     (r"\bvs\.?(?=\s)", "versus", "vs"),
 )
 _ETC_RE = re.compile(r",?\s*\betc\b\.?(?=[\s,;:)=>-]|$)", re.IGNORECASE)
 _AMPERSAND_RE = re.compile(r"(?<=\w)\s+(?:&|\+)\s+(?=\w)|(?<=[a-z]{2})(?:&|\+)(?=[a-z]{2})")  # not in "A&E"
 _ARROW_RE = re.compile(r"\s*(?:=>|->|→|==>|-->)\s*")
+_SEQUENCE_RE = re.compile(r"[^\n.;]*?(?:=>|->|→|==>|-->)[^\n.;]*?(?:=>|->|→|==>|-->)[^\n.;]*")  # a -> b -> c
 _OK_QUESTION_RE = re.compile(r"\b(?:ok|okay|good|fine|correct|right|handled)\s*\?+", re.IGNORECASE)
 _BANGS_RE = re.compile(r"([!?])\1+")
 
@@ -85,6 +92,8 @@ def expand(draft: str) -> Expanded:
             piece = sub(pattern, new, f"'{label}' → '{new.strip() or '(dropped)'}'", piece)
         piece = sub(_ETC_RE, " or similar", "'etc' → 'or similar'", piece)
         piece = sub(_AMPERSAND_RE, " and ", "'&'/'+' → 'and'", piece)
+        piece = sub(_SEQUENCE_RE, lambda m: _ARROW_RE.sub(" then ", m.group(0)), "'a -> b -> c' read as 'a, then b, then c'",
+                    piece)
         piece = sub(_ARROW_RE, IMPLIES, "'=>' read as 'when …, then …'", piece)
         piece = sub(_OK_QUESTION_RE, CHECK, "'… ok?' read as 'is … handled correctly'", piece)
         piece = _BANGS_RE.sub(r"\1", piece)
