@@ -6,8 +6,6 @@ import pytest
 
 from scenarist.generation.metric_cleaning import draft
 from scenarist.generation.metric_cleaning.observations import met_and_unmet
-from scenarist.generation.metric_cleaning.vocabulary import matches_in, vocabulary_of, workflow_names
-from tests.fixtures.agents import bank_agent, delivery_agent, dental_agent
 
 
 @pytest.mark.parametrize(
@@ -18,6 +16,8 @@ from tests.fixtures.agents import bank_agent, delivery_agent, dental_agent
         ("Categories:\n- happy: caller satisfied\n- angry: caller upset", ["happy", "angry"]),
         ("Possible values are yes / no / partly.", ["yes", "no", "partly"]),
         ("The agent is polite and helpful.", []),
+        ("what did caller want: book / resched / cancel / lookup", ["book", "resched", "cancel", "lookup"]),
+        ("outcome: booked | waitlisted | sent to events", ["booked", "waitlisted", "sent to events"]),
     ],
 )
 def test_enum_labels(text, labels):
@@ -68,13 +68,9 @@ def test_met_and_unmet(criterion, met, unmet):
     assert met_and_unmet(criterion) == (met, unmet)
 
 
-def test_agent_vocabulary_from_three_prompt_styles():
-    assert "Booking a new appointment" in workflow_names(dental_agent().description)  # markdown headings
-    assert "Lost or stolen card" in workflow_names(bank_agent().description)  # numbered titles
-    assert "Order status" in workflow_names(delivery_agent().description)  # bold labels
-    vocab = vocabulary_of(dental_agent())
-    assert "check_availability" in vocab.tools
-    tools, workflows = matches_in("offers slots without checking availability", vocab)
-    assert tools == ["check_availability"]
-    tools, _ = matches_in("discusses any appointment", vocab)
-    assert "get_appointments" not in tools  # one generic word is not enough to name a tool
+def test_shorthand_directions_and_sentences():
+    assert draft.direction_in("how many turns until booked? fewer = better") == ("lower", "stated in the draft")
+    assert draft.direction_in("count attempts; more than 3 = bad")[0] == "lower"
+    assert draft.direction_in("count times agent pushes upsells unprompted")[0] == "lower"
+    reading = draft.read_draft("one at a time. never say which one failed")
+    assert reading.criteria == ["One at a time.", "Never say which one failed."]

@@ -6,6 +6,8 @@ deterministic offline engine writes it; otherwise the LLM engine does, and its o
 
 from __future__ import annotations
 
+import asyncio
+
 from scenarist.generation.agent_model import AgentModel
 from scenarist.generation.types import AgentSpec, CleanDescription, CleanEvalType
 from scenarist.llm.port import StructuredLLM, Usage
@@ -43,5 +45,6 @@ async def clean_metric_description(
     if not draft or not draft.strip():
         raise ValueError("metric draft is empty")
     if llm is None:
-        return clean_offline(draft, eval_type, agent, model), Usage()
+        # CPU-bound text analysis: off the event loop, so a job's heartbeat keeps beating meanwhile
+        return await asyncio.to_thread(clean_offline, draft, eval_type, agent, model), Usage()
     return await clean_with_llm(draft, eval_type, agent, llm, seed=seed, model=model)

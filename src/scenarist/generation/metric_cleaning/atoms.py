@@ -30,7 +30,7 @@ _CALLER_WORDS_RE = re.compile(
     r"\bcaller\b)", re.I)
 _TRAILING_Q_RE = re.compile(r"[?\s]+$")
 _TRAILING_CONDITION_RE = re.compile(r"^(?P<act>.+?)\s+(?P<cond>(?:when|whenever|if|as soon as|once)\s+.+)$", re.I)
-_QUESTION_RE = re.compile(r"^(?:did|does|do|will|would)\s+the Main Agent\s+(?P<rest>.+?)\??$", re.I)
+_QUESTION_RE = re.compile(r"^(?:did|does|do|will|would)\s+(?:the\s+)?(?:Main Agent|agent|assistant|bot)\s+(?P<rest>.+?)\??$", re.I)
 
 
 @dataclass

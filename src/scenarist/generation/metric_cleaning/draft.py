@@ -76,7 +76,7 @@ _UNITS: tuple[tuple[str, str], ...] = (
     (r"\bquestions?\b", "questions"),
 )
 _LOWER_IS_BETTER_RE = re.compile(
-    r"unprompted|push(?:es|ing)?\b|upsell|interrupt|repeat|repetit|error|fail|mistake|latenc|delay|silen|dead air|hold|wait|filler|jargon|hallucin|"
+    r"unprompted|push(?:es|ing)?\b|interrupt|repeat|repetit|error|fail|mistake|latenc|delay|silen|dead air|hold|wait|filler|jargon|hallucin|"
     r"unnecessar|stack|talk(?:s|ed)? over|apolog|escalat|transfer|redundan|confus|wrong|incorrect|miss|drop|"
     r"re-?ask|loop|off[- ]topic|profan|rude",
     re.IGNORECASE,

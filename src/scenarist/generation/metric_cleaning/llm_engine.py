@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 from scenarist.generation.agent_model import AgentModel
@@ -28,7 +29,7 @@ async def clean_with_llm(
     if model is None and agent is not None:
         from scenarist.generation.understanding import build_agent_model
 
-        model = build_agent_model(agent)
+        model = await asyncio.to_thread(build_agent_model, agent)
     messages = build_messages(draft, eval_type, agent, model)
     usage = Usage()
     problems: list[str] = []
@@ -46,7 +47,7 @@ async def clean_with_llm(
             {"role": "assistant", "content": json.dumps(output.model_dump(), ensure_ascii=False)},
             reask_message(problems),
         ]
-    fallback = clean_offline(draft, eval_type, agent, model)
+    fallback = await asyncio.to_thread(clean_offline, draft, eval_type, agent, model)
     usage.fallbacks += 1
     note = ("- The model's answer failed the checks twice (" + "; ".join(problems)[:400]
             + "); this description was written by the offline engine instead.")

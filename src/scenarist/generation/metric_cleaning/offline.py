@@ -112,7 +112,7 @@ class _Writer:
             self._na(na_rules),
             self._output(criteria),
         ]
-        text = "\n\n".join(blocks).strip() + "\n"
+        text = rewrite_placeholders("\n\n".join(blocks).strip(), self.mapping) + "\n"
         self._note_variables(uses_rules, uses_evaluator)
         return CleanDescription(clean_description=text, thinking=self._thinking(criteria), enum_values=self.enum_values)
 

@@ -9,6 +9,7 @@ from scenarist.generation.types import AgentSpec, CleanEvalType
 from scenarist.generation.agent_model import AgentModel
 
 from .grounding import ground, quote
+from .shorthand import expand
 from .sections import NA_LABEL, SECTION_HEADINGS, STANDARD_NA_CONDITIONS
 
 PROMPT_VERSION = "clean-description/2"
@@ -102,7 +103,7 @@ def agent_context(agent: AgentSpec | None, model: AgentModel | None, draft: str)
     """
     if agent is None or model is None:
         return "(no agent context)"
-    grounding = ground(draft, model, max_policies=4)
+    grounding = ground(expand(draft).text, model, max_policies=4)
     lines = [f"Agent name: {model.agent_name}", f"Language: {model.language}", f"Domain: {model.domain}"]
     if model.organisation:
         lines.append(f"Organisation: {model.organisation}")

@@ -31,6 +31,7 @@ _WORD_FORMS: tuple[tuple[str, str, str], ...] = (
     (r"\bmsgs?\b", "message", "msg"),
     (r"\bapprox\.?(?=\s)", "approximately", "approx"),
     (r"\bmins\b", "minutes", "mins"),
+    (r"\bavg\b", "average", "avg"),
     (r"\bsecs\b", "seconds", "secs"),
     (r"\bno\.\s?(?=of\b)", "number ", "no."),
     (r"\bnum\b", "number", "num"),
