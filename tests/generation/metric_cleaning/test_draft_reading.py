@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from scenarist.generation.metric_cleaning import draft
-from scenarist.generation.metric_cleaning.observations import met_and_unmet
 
 
 @pytest.mark.parametrize(
@@ -50,22 +49,6 @@ def test_sentence_roles():
     assert reading.na_rules == ["The Testing Agent has no order."]
     assert reading.do_not_flag == ["Don't penalise short answers."]
     assert reading.scoring_notes == ["Use a 1-5 scale."]
-
-
-@pytest.mark.parametrize(
-    "criterion, met, unmet",
-    [
-        ("The Main Agent must confirm the date.", "The Main Agent confirms the date.",
-         "The Main Agent does not confirm the date."),
-        ("The Main Agent should never share the PIN.", "The Main Agent never shares the PIN.",
-         "The Main Agent shares the PIN."),
-        ("The Main Agent must not guess.", "The Main Agent does not guess.", "The Main Agent guesses."),
-        ("Did the Main Agent apologise?", "The Main Agent apologises.", "The Main Agent does not apologise."),
-        ("The Main Agent must be polite.", "The Main Agent is polite.", "The Main Agent is not polite."),
-    ],
-)
-def test_met_and_unmet(criterion, met, unmet):
-    assert met_and_unmet(criterion) == (met, unmet)
 
 
 def test_shorthand_directions_and_sentences():
