@@ -66,10 +66,17 @@ def decompose(units: list[str]) -> Decomposition:
     return Decomposition(topics=topics, atoms=atoms)
 
 
+_TOPIC_COLON_RE = re.compile(r"^(?P<topic>[^:,]{3,48}):\s*(?P<rest>.+)$")
+
+
 def _decompose_unit(unit: str) -> tuple[list[str], list[Atom]]:
     """Topic and atoms of one unit."""
     text = unit.strip().rstrip(".")
     topics: list[str] = []
+    colon = _TOPIC_COLON_RE.match(text)
+    if colon and not any(is_verb(w) and not w.endswith("ing") for w in colon["topic"].split()[:1]):
+        topics.append(_topic(colon["topic"].strip()))  # "lost/stolen card flow: freeze asap, …"
+        text = colon["rest"]
     if CHECK.strip() in text:
         head, _, tail = text.partition(CHECK.strip())
         head = head.strip(" ,:-")
@@ -86,7 +93,8 @@ def _decompose_unit(unit: str) -> tuple[list[str], list[Atom]]:
         trailing = _TRAILING_CONDITION_RE.match(_SUBJECT_LEAD_RE.sub("", text))
         if lead and (is_verb(lead["rest"].split()[0]) or _NEGATION_LEAD_RE.match(lead["rest"])):
             condition, consequences = lead["cond"], lead["rest"]
-        elif trailing and _is_imperative(trailing["act"]) and "," not in trailing["act"]:
+        elif (trailing and _is_imperative(trailing["act"]) and "," not in text
+              and not re.match(r"as soon as possible", trailing["cond"], re.I)):
             condition, consequences = re.sub(r"^\w+\s+", "", trailing["cond"]), trailing["act"]
     condition = _condition_sentence(condition) if condition else ""
     atoms: list[Atom] = []

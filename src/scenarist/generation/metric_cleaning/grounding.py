@@ -9,8 +9,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from scenarist.generation.agent_model import AgentModel, IntentModel, PolicyKind, PolicyModel, ToolModel, Verification
+from scenarist.generation.agent_model import (
+    AgentModel,
+    IntentModel,
+    PolicyKind,
+    PolicyModel,
+    SectionRole,
+    ToolModel,
+    Verification,
+)
 from scenarist.generation.text import content_stems, split_identifier, stem
+
+from .grammar import is_verb
 
 # Words every draft and rule share: they never make a match on their own.
 _GENERIC = frozenset(stem(w) for w in """agent main testing caller call calls customer patient user client person
@@ -21,6 +31,11 @@ _GENERIC_TOOL_VERBS = frozenset("get check lookup look find search list fetch qu
 _VERIFY_RE = re.compile(r"\b(?:verif\w*|identif\w*|authenticat\w*|identity|who (?:they|the caller) (?:is|are)|"
                         r"confirm\w* (?:the )?(?:caller|identity))\b", re.IGNORECASE)
 MIN_SHARED = 2
+_DESCRIPTIVE_ROLES = frozenset({SectionRole.IDENTITY, SectionRole.STYLE, SectionRole.CONTEXT, SectionRole.EXAMPLES})
+_ALWAYS_RULES = frozenset({PolicyKind.EMERGENCY, PolicyKind.PRIVACY, PolicyKind.ESCALATION})
+_DIRECTIVE_RE = re.compile(
+    r"\b(?:must|never|do not|don't|always|only|should|may not|cannot|can't|need to|have to|required|make sure|"
+    r"no more than|at most|unless|before you|until)\b|^\s*(?:if|when|once|after|before)\b", re.IGNORECASE)
 MIN_SHARE = 0.2  # of the smaller word set: two incidental words in common do not make a long rule relevant
 _PROHIBITION_LEAD_RE = re.compile(r"^\s*(?:do not|don't|never|must not)\b", re.IGNORECASE)
 
@@ -60,6 +75,12 @@ def _meaningful(text: str) -> set[str]:
     return {s for s in content_stems(text) if s not in _GENERIC} | figures
 
 
+def _is_directive(text: str) -> bool:
+    """A rule tells the agent what to do: a modal or condition word, or an imperative first verb."""
+    first = text.split()[0] if text.split() else ""
+    return bool(_DIRECTIVE_RE.search(text)) or (is_verb(first) and not first.lower().endswith("ing"))
+
+
 def _score(shared: set[str]) -> int:
     """Words count once, figures twice: a shared '8+' or '$500' is strong evidence."""
     return sum(2 if s.startswith("#") else 1 for s in shared)
@@ -69,7 +90,12 @@ def _matching_policies(stems: set[str], model: AgentModel, limit: int) -> list[P
     """Policies sharing at least MIN_SHARED meaningful stems with the text, best first, each with the rules of the
     same kind stated right after it in the same section (an emergency rule's "and then do not …" sentence)."""
     scored = []
+    descriptive = {s.id for s in model.sections if s.role in _DESCRIPTIVE_ROLES}
     for order, policy in enumerate(model.policies):
+        if policy.section_id in descriptive and policy.kind not in _ALWAYS_RULES:
+            continue  # persona/style/context prose is no rule to judge against
+        if not _is_directive(policy.text):
+            continue  # a sentence of context ("Customers call this line about …") is no rule to judge against
         rule = _meaningful(" ".join((policy.text, policy.trigger, policy.response)))
         shared = stems & rule
         if _score(shared) >= MIN_SHARED and _score(shared) >= MIN_SHARE * min(len(stems), len(rule)):
