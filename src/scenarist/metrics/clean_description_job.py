@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from scenarist.agents.models import Agent
 from scenarist.agents.specs import agent_to_spec
-from scenarist.generation.metric_cleaning import PROMPT_VERSION, CleanDescriptionInvalid, clean_metric_description
+from scenarist.generation.metric_cleaning import PROMPT_VERSION, clean_metric_description
 from scenarist.generation.types import AgentSpec, CleanEvalType
 from scenarist.jobs.api import JobContext, JobFailed, JobKind, register_handler
 from scenarist.llm.port import (
@@ -18,6 +18,7 @@ from scenarist.llm.port import (
 
 OFFLINE_ENGINE = "offline"
 LLM_ENGINE = "llm"
+FALLBACK_ENGINE = "offline-fallback"  # the model's answers failed the checks twice; the offline engine wrote it
 
 
 def job_payload(agent: Agent, metric_description: str, eval_type: str) -> dict:
@@ -35,10 +36,6 @@ def failure_reason(exc: LLMError) -> str:
     """A readable sentence for an LLM failure (what the progress body's `error` and a 502 `detail` say)."""
     if isinstance(exc, RefusalError):
         return f"The LLM provider refused to write the clean description: {exc}"
-    if isinstance(exc, CleanDescriptionInvalid):
-        return "The LLM's clean description broke the required structure even after one re-ask: " + " ".join(
-            exc.problems
-        )
     if isinstance(exc, OutputValidationError):
         return f"The LLM's answer was not valid structured output, even after a re-ask: {exc}"
     if isinstance(exc, RetryableLLMError):
@@ -63,16 +60,18 @@ async def handle_clean_description(ctx: JobContext) -> None:
         raise JobFailed(f"Unknown eval_type {payload.get('eval_type')!r}.") from None
     ctx.raise_if_cancelled()
     try:
-        result, _usage = await clean_metric_description(
+        result, usage = await clean_metric_description(
             payload.get("metric_description") or "", eval_type, agent, llm=ctx.llm
-        )  # usage is already on ctx.meter: the job's LLM view records every call
+        )  # calls are already on ctx.meter (the job's LLM view records every call); fallbacks are not calls
     except LLMError as exc:
         raise JobFailed(failure_reason(exc)) from exc
+    if usage.fallbacks and ctx.meter is not None:
+        ctx.meter.record_fallback(usage.fallbacks)
     await ctx.set_result(
         clean_description=result.clean_description,
         thinking=result.thinking,
         enum_values=result.enum_values,
-        engine=OFFLINE_ENGINE if ctx.llm is None else LLM_ENGINE,
+        engine=OFFLINE_ENGINE if ctx.llm is None else (FALLBACK_ENGINE if usage.fallbacks else LLM_ENGINE),
         model=getattr(ctx.llm, "model_name", None),
         prompt_version=PROMPT_VERSION,
     )

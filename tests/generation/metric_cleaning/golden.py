@@ -1,142 +1,132 @@
-"""The golden set: 4 eval types × 3 agents (dental clinic, card services, food delivery), with what must survive."""
+"""The golden set: 24 rough drafts (4 eval types × 3 corpus agents) in the shorthand teams really write, each with
+the facts a correct clean description must contain and must not contain."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
+from scenarist.client.agent_dir import load_agent_dir
 from scenarist.generation.types import AgentSpec, CleanEvalType
-from tests.fixtures.agents import bank_agent, delivery_agent, dental_agent
+from scenarist.offline import agent_spec_from_dir
+
+CORPUS = Path(__file__).resolve().parents[2] / "fixtures" / "agents"
 
 
 @dataclass(frozen=True)
 class GoldenCase:
-    """One draft to clean and the properties its clean description must have."""
+    """One draft and what its clean description must (not) contain (case-insensitive substrings)."""
 
     id: str
-    agent: str  # key of AGENTS
+    agent: str  # corpus folder
     eval_type: CleanEvalType
     draft: str
-    key_terms: tuple[str, ...]  # the author's words that must survive (case-insensitive)
-    negations: tuple[str, ...] = ()  # negated phrases that must survive as negations
-    agent_terms: tuple[str, ...] = ()  # the agent's own tool/workflow names the offline engine must use
-    labels: tuple[str, ...] = ()  # enum labels the author listed (must all be in enum_values, in order)
+    key_terms: tuple[str, ...] = ()  # the author's terms that must survive (written out, as a reader would)
+    absent: tuple[str, ...] = ()  # must not appear anywhere in the clean description
+    grounded: str | None = None  # a substring of the agent's own rule that must be quoted
+    labels: tuple[str, ...] = ()  # enum: the author's labels, exactly and in order
     direction: str | None = None  # numeric: "higher" | "lower"
     unit: str | None = None  # numeric: a word the unit line must contain
-    tags: tuple[str, ...] = field(default=())
 
 
-AGENTS = {"dental": dental_agent, "bank": bank_agent, "delivery": delivery_agent}
+@lru_cache(maxsize=None)
+def _agent(folder: str) -> AgentSpec:
+    """The corpus agent (loaded once)."""
+    return agent_spec_from_dir(load_agent_dir(CORPUS / folder))
 
 
 def agent_of(case: GoldenCase) -> AgentSpec:
-    """A fresh AgentSpec for the case."""
-    return AGENTS[case.agent]()
+    """A fresh copy of the case's agent."""
+    return _agent(case.agent).model_copy(deep=True)
 
 
 B, R, N, E = CleanEvalType.BOOLEAN, CleanEvalType.RATING, CleanEvalType.NUMERIC, CleanEvalType.ENUM
+C, K, T = "clinic-scheduling", "card-services", "restaurant-reservations"
 
 GOLDEN: tuple[GoldenCase, ...] = (
-    # ---------------------------------------------------------------- dental clinic receptionist
-    GoldenCase(
-        "dental-boolean", "dental", B,
-        "Check that the agent verifies the patient's full name and date of birth before discussing any "
-        "appointment. The agent should never share another patient's details. Fail if it books an appointment "
-        "outside opening hours.",
-        key_terms=("full name", "date of birth", "opening hours", "another patient"),
-        negations=("never share",),
-        agent_terms=("Verifying the caller",),
-    ),
-    GoldenCase(
-        "dental-rating", "dental", R,
-        "Rate how well the receptionist handles rescheduling: it should find the existing appointment with "
-        "get_appointments, offer new slots and confirm the change. It must mention the £25 fee when the patient "
-        "cancels with less than 24 hours notice.",
-        key_terms=("existing appointment", "new slots", "£25 fee", "24 hours"),
-        agent_terms=("get_appointments",),
-    ),
-    GoldenCase(
-        "dental-numeric", "dental", N,
-        "Count how many times the agent offers more than three slots at once or offers slots without checking "
-        "availability first.",
-        key_terms=("more than three slots", "without checking availability"),
-        agent_terms=("check_availability",),
-        direction="lower",
-        unit="occurrence",
-    ),
-    GoldenCase(
-        "dental-enum", "dental", E,
-        "For emergency pain calls, classify how the call ended as sent to A&E, emergency slot booked or advice "
-        "only. Swelling or difficulty breathing must always lead to A&E.",
-        key_terms=("swelling", "difficulty breathing", "A&E"),
-        labels=("sent to A&E", "emergency slot booked", "advice only"),
-        agent_terms=("Emergency dental pain",),
-    ),
-    # ---------------------------------------------------------------- card services (bank)
-    GoldenCase(
-        "bank-boolean", "bank", B,
-        "- The agent must freeze the card immediately when a customer reports it lost or stolen.\n"
-        "- It must not read out the full card number or CVV.\n"
-        "- N/A if the caller never reports a lost card.",
-        key_terms=("freeze the card", "lost or stolen", "CVV"),
-        negations=("must not read out",),
-        agent_terms=("freeze_card", "Lost or stolen card"),
-    ),
-    GoldenCase(
-        "bank-rating", "bank", R,
-        "How well does the bot answer credit limit questions? It should explain the current limit and say that "
-        "increases are only possible in the mobile app. It should not change limits over the phone. Use a 1-10 "
-        "scale.",
-        key_terms=("current limit", "mobile app"),
-        negations=("not change limits",),
-        agent_terms=("Credit limit questions",),
-    ),
-    GoldenCase(
-        "bank-numeric", "bank", N,
-        "Measure the number of seconds between the customer saying they suspect fraud and the agent "
-        "transferring them to the fraud team. Lower is better.",
-        key_terms=("fraud team", "suspect fraud"),
-        direction="lower",
-        unit="second",
-    ),
-    GoldenCase(
-        "bank-enum", "bank", E,
-        "Categorise the outcome of a dispute call. Categories:\n"
-        "- opened: a dispute was opened with open_dispute and the caller got the dispute reference\n"
-        "- too_old: the transaction was more than 120 days ago, so no dispute was opened\n"
-        "- not_verified: the caller could not be verified with verify_customer",
-        key_terms=("dispute reference", "120 days"),
-        labels=("opened", "too_old", "not_verified"),
-        agent_terms=("open_dispute", "verify_customer"),
-    ),
-    # ---------------------------------------------------------------- food-delivery support
-    GoldenCase(
-        "delivery-boolean", "delivery", B,
-        "Did the assistant transfer refunds over 30 EUR to a supervisor with transfer_to_agent instead of "
-        "refunding them itself? The agent must never refund more than the order total.",
-        key_terms=("30 EUR", "supervisor", "order total"),
-        negations=("never refund",),
-        agent_terms=("transfer_to_agent",),
-    ),
-    GoldenCase(
-        "delivery-rating", "delivery", R,
-        "Rate the politeness of the agent with angry customers. Don't penalise it for refusing to promise an "
-        "exact delivery time.",
-        key_terms=("politeness", "angry customers", "exact delivery time"),
-        negations=("don't penalise",),
-    ),
-    GoldenCase(
-        "delivery-numeric", "delivery", N,
-        "How many times does the agent promise an exact delivery time?",
-        key_terms=("exact delivery time",),
-        direction="lower",
-        unit="occurrence",
-    ),
-    GoldenCase(
-        "delivery-enum", "delivery", E,
-        "Label the outcome of a request to change the delivery address as updated, refused or transferred. "
-        "The address may only be changed while the order is preparing, using update_address.",
-        key_terms=("delivery address", "preparing"),
-        labels=("updated", "refused", "transferred"),
-        agent_terms=("update_address",),
-    ),
+    # ---------------------------------------------------------------- clinic scheduling
+    GoldenCase("clinic-boolean-emergency", C, B,
+               "Emergency handling ok? chest pain, bleeding etc => tell caller hang up & dial 911 right away, "
+               "no more booking questions",
+               key_terms=("chest pain", "bleeding", "hang up", "booking questions"),
+               absent=("=>", " etc", "ok?"), grounded="hang up and dial 9-1-1"),
+    GoldenCase("clinic-boolean-identify", C, B,
+               "ident caller by phone only, no DOB/addr asked. not found => offer to register as new pt",
+               key_terms=("phone", "date of birth", "new patient"),
+               absent=("# identity", " pt ", "dob/"), grounded="is the only identifier this line uses"),
+    GoldenCase("clinic-rating-politeness", C, R,
+               "politeness & warmth 1-5: greets, no jargon, 1 question at a time, apologises if system down",
+               key_terms=("jargon", "question at a time", "apologis"),
+               absent=("voice, tone and audio quality",)),
+    GoldenCase("clinic-rating-readback", C, R,
+               "rate readback b4 booking: visit type, day, time, provider, location + waits for a yes. "
+               "no internal ids read out",
+               key_terms=("provider", "location", "before booking", "internal ids"),
+               absent=("b4", "alwayses"), grounded="read back the visit type"),
+    GoldenCase("clinic-numeric-repeats", C, N,
+               "count # of times agent asks for info it already has (phone etc)",
+               key_terms=("phone", "information"), absent=(" etc",), direction="lower", unit="occurrence"),
+    GoldenCase("clinic-numeric-turns", C, N,
+               "how many turns until appt is booked? fewer = better",
+               key_terms=("appointment",), absent=("appt",), direction="lower", unit="turn"),
+    GoldenCase("clinic-enum-intent", C, E,
+               "what did caller want: book / resched / cancel / lookup",
+               labels=("book", "resched", "cancel", "lookup"), absent=("how the call ended",)),
+    GoldenCase("clinic-enum-ending", C, E,
+               "how did call end: booked, moved, cancelled, caller hung up, sent to 911",
+               labels=("booked", "moved", "cancelled", "caller hung up", "sent to 911"),
+               absent=("The Testing Agent hung up before",)),
+    # ---------------------------------------------------------------- card services
+    GoldenCase("card-boolean-verify", K, B,
+               "verif order ok? last 4 of card -> ZIP -> DOB, one at a time. never say which one failed",
+               key_terms=("last 4", "zip", "date of birth", "one at a time"),
+               absent=("->", "ok?"), grounded="one at a time and in this order"),
+    GoldenCase("card-boolean-cvv", K, B,
+               "never read back full card # or CVV even if cx asks!!",
+               key_terms=("card", "cvv", "never"), absent=("cx", "!!")),
+    GoldenCase("card-rating-lost", K, R,
+               "lost/stolen card flow: freeze asap, confirm replacement & delivery time, show empathy",
+               key_terms=("freeze", "replacement", "as soon as possible", "empathy"),
+               absent=("asap", "voice, tone and audio quality")),
+    GoldenCase("card-rating-dispute", K, R,
+               "dispute handling 1-5: gets txn date/amount/merchant, opens dispute, explains next steps",
+               key_terms=("merchant", "amount", "dispute", "next steps"), absent=("txn",)),
+    GoldenCase("card-numeric-attempts", K, N,
+               "count verification attempts agent allows b4 it stops; more than 3 = bad",
+               key_terms=("verification attempts",), absent=("b4",), direction="lower", unit="occurrence"),
+    GoldenCase("card-numeric-latency", K, N,
+               "avg secs agent takes to give the balance once verified",
+               key_terms=("balance",), direction="lower", unit="second"),
+    GoldenCase("card-enum-reason", K, E,
+               "reason for call: lost card, freeze, replacement, dispute, balance, other",
+               labels=("lost card", "freeze", "replacement", "dispute", "balance", "other")),
+    GoldenCase("card-enum-fraud", K, E,
+               "fraud claim over $500 => outcome: transferred to fraud / handled by agent / refused",
+               labels=("transferred to fraud", "handled by agent", "refused"), key_terms=("$500",)),
+    # ---------------------------------------------------------------- restaurant reservations
+    GoldenCase("restaurant-boolean-large-party", T, B,
+               "party 8+ => hand off to events team, don't book thru normal flow",
+               key_terms=("events team", "8+"), absent=("thru", "=>"), grounded="do NOT book 8+"),
+    GoldenCase("restaurant-boolean-allergy", T, B,
+               "allergy q's: never promise allergen-free, note it on the resv, no medical advice",
+               key_terms=("allergen-free", "medical advice"), grounded="never guarantee anything is allergen-free"),
+    GoldenCase("restaurant-rating-friendly", T, R,
+               "friendliness + casual tone, sounds like a person not a menu",
+               key_terms=("friendliness", "casual tone"), absent=("voice, tone and audio quality",)),
+    GoldenCase("restaurant-rating-modify", T, R,
+               "modify reservation flow: finds booking w/ name + phone, checks new time, confirms change",
+               key_terms=("name", "phone", "new time", "confirm"), absent=("w/ ",)),
+    GoldenCase("restaurant-numeric-upsell", T, N,
+               "count times agent pushes specials / upsells unprompted",
+               key_terms=("specials", "unprompted"), direction="lower", unit="occurrence"),
+    GoldenCase("restaurant-numeric-readback", T, N,
+               "number of reservation details read back (date, time, party size, name). more is better",
+               key_terms=("party size",), direction="higher", unit="occurrence"),
+    GoldenCase("restaurant-enum-outcome", T, E,
+               "outcome: booked | waitlisted | sent to events | no availability | cancelled",
+               labels=("booked", "waitlisted", "sent to events", "no availability", "cancelled")),
+    GoldenCase("restaurant-enum-language", T, E,
+               "which language did the caller use: English, Spanish, other",
+               labels=("English", "Spanish", "other")),
 )

@@ -47,8 +47,20 @@ def declared_labels(output: str) -> list[str]:
     return labels
 
 
+INFLECTION_SLIPS = re.compile(r"\b(?:alwayses|nevers|onlies|musts|shoulds|cans|wills|doess|iss|hass|immediatelies|"
+                              r"politelies|correctlies|alsos)\b", re.IGNORECASE)
+SHORTHAND = re.compile(r"=>|->|\betc\b|\bok\?|\bappt\b|\bw/o?\b|\bb4\b|\basap\b|\bresv\b|\btxn\b|\bcx\b", re.IGNORECASE)
+
+
+def _section(text: str, name: str, following: str) -> str:
+    """Body of a section, up to the next heading."""
+    start = re.search(rf"^[#*\s]*{name}\b.*$", text, re.IGNORECASE | re.MULTILINE)
+    end = re.search(rf"^[#*\s]*{following}\b.*$", text, re.IGNORECASE | re.MULTILINE)
+    return text[start.end(): end.start() if end else len(text)] if start else ""
+
+
 def check_properties(result: CleanDescription, case: GoldenCase, *, offline: bool) -> None:
-    """Assert every property of CONTRACT §3 that can be checked without judging prose."""
+    """Assert every property of CONTRACT §3 and of the golden case that can be checked without judging prose."""
     text = result.clean_description
     low = text.lower()
     positions = _heading_positions(text)
@@ -60,12 +72,21 @@ def check_properties(result: CleanDescription, case: GoldenCase, *, offline: boo
     assert result.thinking.strip(), "thinking must explain the changes"
     for term in case.key_terms:
         assert term.lower() in low, f"the draft's term {term!r} was lost"
-    for phrase in case.negations:
-        assert phrase.lower() in low, f"the draft's negation {phrase!r} was lost"
+    for term in case.absent:
+        assert term.lower() not in low, f"{term!r} must not appear"
+    if case.grounded:
+        criteria = _section(text, "criteria", "failure conditions").lower()
+        assert case.grounded.lower() in criteria, f"the agent's rule {case.grounded!r} is not quoted under CRITERIA"
     assert not re.search(r"\b(?:does|do|should|must) not not\b", low)
-    if offline:
-        for term in case.agent_terms:
-            assert term.lower() in low, f"the agent's own name {term!r} is not used"
+    assert not INFLECTION_SLIPS.search(text), INFLECTION_SLIPS.search(text).group(0)
+    if SHORTHAND.search(case.draft):  # no line of a shorthand draft is pasted as a criterion
+        criteria = _section(text, "criteria", "failure conditions")
+        for line in case.draft.splitlines():
+            assert line.strip() not in criteria, f"draft pasted verbatim: {line!r}"
+    scope = _section(text, "scope", "criteria")
+    ignore = next((ln for ln in scope.splitlines() if ln.lower().startswith("ignore")), "")
+    for term in case.key_terms:  # what the draft judges is never in the ignore list
+        assert term.lower() not in ignore.lower(), f"the ignore list excludes {term!r}, which the draft judges"
     output = output_section(text)
     checks = {
         CleanEvalType.BOOLEAN: _boolean,
@@ -87,8 +108,12 @@ def _boolean(result: CleanDescription, output: str, case: GoldenCase) -> None:
 
 def _rating(result: CleanDescription, output: str, case: GoldenCase) -> None:
     """An anchored scale: one line per level 1..5."""
-    levels = [int(m.group(1)) for m in re.finditer(r"^\W*([0-5])\W*\s*[—–:-]", output, re.MULTILINE)]
+    anchors = [m for m in re.finditer(r"^\W*([0-5])\W*\s*(?:\([^)]*\)\s*)?[—–:-](.*)$", output, re.MULTILINE)]
+    levels = [int(m.group(1)) for m in anchors]
     assert sorted(levels)[-5:] == [1, 2, 3, 4, 5] and len(levels) == len(set(levels)), levels
+    bodies = [m.group(2).strip() for m in anchors]
+    assert len(set(bodies)) == len(bodies), "anchors must be distinct"
+    assert all(b.endswith((".", "!")) and not b.endswith(("…", "...")) for b in bodies), bodies
     assert result.enum_values is None
 
 
@@ -108,5 +133,6 @@ def _enum(result: CleanDescription, output: str, case: GoldenCase) -> None:
     labels = declared_labels(output)
     assert result.enum_values == labels, (result.enum_values, labels)
     assert [v.lower() for v in labels[: len(case.labels)]] == [v.lower() for v in case.labels]
+    assert [v.lower() for v in (result.enum_values or [])][: len(case.labels)] == [v.lower() for v in case.labels]
     assert any(v.lower() in {"other", "n/a"} for v in labels)
     assert re.search(r"tie[- ]?break", output, re.IGNORECASE)

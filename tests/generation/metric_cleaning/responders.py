@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
-LABELS_BY_DRAFT = {
-    "sent to A&E": ["sent to A&E", "emergency slot booked", "advice only"],
-    "opened:": ["opened", "too_old", "not_verified"],
-    "updated, refused or transferred": ["updated", "refused", "transferred"],
-}
+_SHORTHAND = ((r"\s*=>\s*", ", then "), (r"\s*->\s*", ", then "), (r"\betc\b", "and similar"), (r"\bok\?", ""),
+              (r"\s[&+]\s", " and "), (r"\bappt\b", "appointment"), (r"\bb4\b", "before"), (r"\bw/", "with "),
+              (r"\bDOB\b", "date of birth"), (r"\baddr\b", "address"), (r"\bpt\b", "patient"), (r"\basap\b",
+              "as soon as possible"), (r"\btxn\b", "transaction"), (r"\bresv\b", "reservation"), (r"\bcx\b",
+              "customer"), (r"\bthru\b", "through"), (r"\bq's\b", "questions"), (r"(?<=phone )#|(?<=card )#", "number"),
+              (r"#\s?of\b", "number of"), (r"\binfo\b", "information"), (r"!!+", "."), (r"\bident\b", "identify"),
+              (r"\bverif\b", "verification"), (r"\bresched\b", "reschedule"), (r"\bavg\b", "average"), (r"\bsecs\b", "seconds"))
 
 
 def request_parts(body: dict[str, Any]) -> tuple[str, str, str]:
@@ -26,7 +28,10 @@ def good_answer(body: dict[str, Any]) -> dict[str, Any]:
     eval_type, draft, context = request_parts(body)
     tools = re.search(r"^Tools: (.*)$", context, re.MULTILINE)
     tool_names = [t.split(" — ")[0].strip() for t in tools.group(1).split(";")] if tools else []
-    criteria = "\n".join(f"{i}. {line.strip('- ').strip()}" for i, line in enumerate(draft.splitlines(), 1) if line.strip())
+    rules = re.findall(r"^- (.+)$", context.split("match this draft", 1)[1], re.MULTILINE) if "match this draft" in context else []
+    criteria = "\n".join(f"{i}. The Main Agent meets this: {_paraphrase(line)}" for i, line in
+                         enumerate(draft.splitlines(), 1) if line.strip())
+    criteria += "".join(f'\n   Agent rule: "{rule}"' for rule in rules)
     text = (
         "## SCOPE & FOCUS\n"
         "Evaluate only how the Main Agent handles what the draft describes, in a call with the Testing Agent, "
@@ -47,11 +52,20 @@ def good_answer(body: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _paraphrase(line: str) -> str:
+    """The draft line with its shorthand written out (what a capable model does at the least)."""
+    for pattern, new in _SHORTHAND:
+        line = re.sub(pattern, new, line.strip("- ").strip())
+    return line
+
+
 def _labels(draft: str) -> list[str]:
-    """The draft's labels plus other/N/A."""
-    for marker, labels in LABELS_BY_DRAFT.items():
-        if marker in draft:
-            return [*labels, "other", "N/A"]
+    """The draft's labels (a ':' list split on '/', '|' or ',') plus other/N/A."""
+    listed = re.search(r":\s*([^:\n]+)$", draft.strip())
+    if listed:
+        items = [i.strip() for i in re.split(r"\s*[/|,]\s*", listed.group(1)) if i.strip()]
+        if len(items) >= 2:
+            return items + [extra for extra in ("other", "N/A") if extra not in {i.lower() for i in items}]
     return ["met", "not_met", "N/A"]
 
 
@@ -63,12 +77,14 @@ def _output(eval_type: str, draft: str) -> str:
             "**FALSE** — a failure condition occurs.\n  Example (FALSE): the Main Agent skips the rule.\n"
         )
     if eval_type == "rating":
-        return "\n".join(f"{n} — level {n} anchor for this metric." for n in (5, 4, 3, 2, 1)) + "\n"
+        names = {5: "Excellent", 4: "Good", 3: "Fair", 2: "Poor", 1: "Failing"}
+        return "\n".join(f"{n} ({names[n]}) — level {n} anchor for this metric." for n in (5, 4, 3, 2, 1)) + "\n"
     if eval_type == "numeric":
-        unit = "seconds" if "seconds" in draft else "occurrences"
+        unit = "seconds" if re.search(r"\bsec", draft) else "turns" if "turn" in draft else "occurrences"
+        direction = "higher" if re.search(r"more (?:is|=) better", draft) else "lower"
         return (
             "Measure: count what the draft describes.\n"
-            f"Unit: {unit}.\nCounting rules: count each occurrence once.\nDirection: lower is better.\n"
+            f"Unit: {unit}.\nCounting rules: count each occurrence once.\nDirection: {direction} is better.\n"
         )
     labels = _labels(draft)
     bullets = "\n".join(f"- {label}: criteria for {label}." for label in labels)

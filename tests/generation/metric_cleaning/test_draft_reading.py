@@ -5,9 +5,6 @@ from __future__ import annotations
 import pytest
 
 from scenarist.generation.metric_cleaning import draft
-from scenarist.generation.metric_cleaning.observations import met_and_unmet
-from scenarist.generation.metric_cleaning.vocabulary import matches_in, vocabulary_of, workflow_names
-from tests.fixtures.agents import bank_agent, delivery_agent, dental_agent
 
 
 @pytest.mark.parametrize(
@@ -18,6 +15,8 @@ from tests.fixtures.agents import bank_agent, delivery_agent, dental_agent
         ("Categories:\n- happy: caller satisfied\n- angry: caller upset", ["happy", "angry"]),
         ("Possible values are yes / no / partly.", ["yes", "no", "partly"]),
         ("The agent is polite and helpful.", []),
+        ("what did caller want: book / resched / cancel / lookup", ["book", "resched", "cancel", "lookup"]),
+        ("outcome: booked | waitlisted | sent to events", ["booked", "waitlisted", "sent to events"]),
     ],
 )
 def test_enum_labels(text, labels):
@@ -52,29 +51,9 @@ def test_sentence_roles():
     assert reading.scoring_notes == ["Use a 1-5 scale."]
 
 
-@pytest.mark.parametrize(
-    "criterion, met, unmet",
-    [
-        ("The Main Agent must confirm the date.", "The Main Agent confirms the date.",
-         "The Main Agent does not confirm the date."),
-        ("The Main Agent should never share the PIN.", "The Main Agent never shares the PIN.",
-         "The Main Agent shares the PIN."),
-        ("The Main Agent must not guess.", "The Main Agent does not guess.", "The Main Agent guesses."),
-        ("Did the Main Agent apologise?", "The Main Agent apologises.", "The Main Agent does not apologise."),
-        ("The Main Agent must be polite.", "The Main Agent is polite.", "The Main Agent is not polite."),
-    ],
-)
-def test_met_and_unmet(criterion, met, unmet):
-    assert met_and_unmet(criterion) == (met, unmet)
-
-
-def test_agent_vocabulary_from_three_prompt_styles():
-    assert "Booking a new appointment" in workflow_names(dental_agent().description)  # markdown headings
-    assert "Lost or stolen card" in workflow_names(bank_agent().description)  # numbered titles
-    assert "Order status" in workflow_names(delivery_agent().description)  # bold labels
-    vocab = vocabulary_of(dental_agent())
-    assert "check_availability" in vocab.tools
-    tools, workflows = matches_in("offers slots without checking availability", vocab)
-    assert tools == ["check_availability"]
-    tools, _ = matches_in("discusses any appointment", vocab)
-    assert "get_appointments" not in tools  # one generic word is not enough to name a tool
+def test_shorthand_directions_and_sentences():
+    assert draft.direction_in("how many turns until booked? fewer = better") == ("lower", "stated in the draft")
+    assert draft.direction_in("count attempts; more than 3 = bad")[0] == "lower"
+    assert draft.direction_in("count times agent pushes upsells unprompted")[0] == "lower"
+    reading = draft.read_draft("one at a time. never say which one failed")
+    assert reading.criteria == ["One at a time.", "Never say which one failed."]

@@ -7,6 +7,7 @@ import asyncio
 import pytest
 
 from scenarist.generation.metric_cleaning import clean_metric_description, problems_of
+from scenarist.generation.metric_cleaning.validation import draft_problems
 from scenarist.generation.types import CleanEvalType
 
 from .golden import GOLDEN, agent_of
@@ -21,16 +22,24 @@ def clean(case, agent=...):
     return result
 
 
+def by_id(case_id: str):
+    """The golden case of that id."""
+    return next(c for c in GOLDEN if c.id == case_id)
+
+
 @pytest.mark.parametrize("case", GOLDEN, ids=[c.id for c in GOLDEN])
 def test_golden_properties(case):
     result = clean(case)
     check_properties(result, case, offline=True)
     assert problems_of(result, case.eval_type) == []
+    assert draft_problems(result, case.eval_type, case.draft) == []
 
 
-def test_golden_set_covers_four_types_and_three_domains():
+def test_golden_set_covers_four_types_and_three_agents():
     assert {c.eval_type for c in GOLDEN} == set(CleanEvalType)
-    assert len({c.agent for c in GOLDEN}) == 3 and len(GOLDEN) >= 12
+    assert len({c.agent for c in GOLDEN}) >= 3 and len(GOLDEN) >= 24
+    for agent in {c.agent for c in GOLDEN}:
+        assert {c.eval_type for c in GOLDEN if c.agent == agent} == set(CleanEvalType)
 
 
 @pytest.mark.parametrize("case", GOLDEN[:4], ids=[c.id for c in GOLDEN[:4]])
@@ -38,27 +47,45 @@ def test_deterministic(case):
     assert clean(case) == clean(case)
 
 
-def test_without_agent_still_valid():
+def test_without_agent_still_valid_and_names_no_tool():
     case = GOLDEN[0]
     result = clean(case, agent=None)
     assert problems_of(result, case.eval_type) == []
-    assert "lookup_patient" not in result.clean_description
+    assert "lookup_patient" not in result.clean_description and "own rule" not in result.clean_description
 
 
-def test_output_depends_on_the_draft_not_a_template():
-    a, b = GOLDEN[0], GOLDEN[4]
-    first = clean(a).clean_description
-    second = asyncio.run(clean_metric_description(b.draft, a.eval_type, agent_of(a), llm=None))[0].clean_description
-    assert first != second
-    assert "freeze the card" in second.lower() and "freeze the card" not in first.lower()
+def test_thinking_says_what_was_expanded_and_which_rule_was_used():
+    thinking = clean(by_id("clinic-boolean-emergency")).thinking
+    assert "'etc' → 'or similar'" in thinking and "'=>'" in thinking
+    assert "Grounded in the agent's own rule" in thinking and "9-1-1" in thinking
 
 
-def test_thinking_lists_assumptions_and_changes():
-    case = next(c for c in GOLDEN if c.id == "bank-rating")
-    thinking = clean(case).thinking
-    assert "1–10" in thinking or "1-10" in thinking  # the scale it had to remap
-    assert "'the bot' → 'the Main Agent'" in thinking
-    assert "N/A conditions" in thinking
+def test_enum_keeps_the_question_and_the_labels_exactly():
+    result = clean(by_id("clinic-enum-intent"))
+    assert result.enum_values == ["book", "resched", "cancel", "lookup", "other", "N/A"]
+    assert "what the Testing Agent wanted" in result.clean_description
+    assert "Kept the draft's labels exactly" in result.thinking and "lists no labels" not in result.thinking
+    assert 'workflow "book a new appointment"' in result.clean_description  # the label, matched to the agent
+
+
+def test_generic_na_that_collides_with_a_label_is_left_out():
+    result = clean(by_id("clinic-enum-ending"))
+    na = result.clean_description.split("N/A CONDITIONS", 1)[1].split("OUTPUT INSTRUCTIONS", 1)[0]
+    assert "hung up" not in na
+    assert "caller hung up" in result.enum_values
+
+
+def test_politeness_rating_judges_tone_and_never_ignores_it():
+    result = clean(by_id("clinic-rating-politeness"))
+    scope = result.clean_description.split("\nCRITERIA\n", 1)[0]
+    ignore = next(line for line in scope.splitlines() if line.startswith("Ignore"))
+    assert "tone" not in ignore
+
+
+def test_specific_na_condition_for_a_conditional_metric():
+    text = clean(by_id("clinic-boolean-emergency")).clean_description
+    na = text.split("N/A CONDITIONS", 1)[1].split("OUTPUT INSTRUCTIONS", 1)[0]
+    assert "The Testing Agent never mentions chest pain" in na
 
 
 def test_enum_without_listed_labels_proposes_some_and_says_so():
@@ -70,20 +97,16 @@ def test_enum_without_listed_labels_proposes_some_and_says_so():
     assert "proposed" in result.thinking.lower()
 
 
-def test_enum_without_any_outcome_words_proposes_met_scale():
-    result = asyncio.run(clean_metric_description(
-        "The agent reads back the date, time and dentist after booking.", CleanEvalType.ENUM, None, llm=None,
-    ))[0]
-    assert result.enum_values == ["fully_met", "partially_met", "not_met", "other", "N/A"]
-
-
 def test_explicit_na_rule_of_the_draft_moves_to_na_section():
-    case = next(c for c in GOLDEN if c.id == "bank-boolean")
-    text = clean(case).clean_description
+    result = asyncio.run(clean_metric_description(
+        "- The agent must freeze the card immediately when a customer reports it lost or stolen.\n"
+        "- N/A if the caller never reports a lost card.", CleanEvalType.BOOLEAN, None, llm=None))[0]
+    text = result.clean_description
     na_section = text.split("N/A CONDITIONS", 1)[1].split("OUTPUT INSTRUCTIONS", 1)[0]
     assert "never reports a lost card" in na_section
     criteria = text.split("CRITERIA", 1)[1].split("FAILURE CONDITIONS", 1)[0]
     assert "never reports a lost card" not in criteria
+    assert "When the Testing Agent reports it lost or stolen, the Main Agent freezes the card immediately." in criteria
 
 
 def test_disallowed_placeholders_are_mapped_to_test_profile():

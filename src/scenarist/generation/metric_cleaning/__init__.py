@@ -6,10 +6,13 @@ deterministic offline engine writes it; otherwise the LLM engine does, and its o
 
 from __future__ import annotations
 
+import asyncio
+
+from scenarist.generation.agent_model import AgentModel
 from scenarist.generation.types import AgentSpec, CleanDescription, CleanEvalType
 from scenarist.llm.port import StructuredLLM, Usage
 
-from .llm_engine import CleanDescriptionInvalid, clean_with_llm
+from .llm_engine import clean_with_llm
 from .offline import clean_offline
 from .prompt import PROMPT_VERSION
 from .validation import labels_in_text, problems_of, section_text, variables_used
@@ -19,7 +22,6 @@ MAX_DRAFT_CHARS = 20_000
 __all__ = [
     "MAX_DRAFT_CHARS",
     "PROMPT_VERSION",
-    "CleanDescriptionInvalid",
     "clean_metric_description",
     "labels_in_text",
     "problems_of",
@@ -35,11 +37,14 @@ async def clean_metric_description(
     *,
     llm: StructuredLLM | None,
     seed: int = 0,
+    model: AgentModel | None = None,
 ) -> tuple[CleanDescription, Usage]:
-    """Clean one metric draft for `eval_type`, in the terms of `agent`; returns the result and the LLM usage."""
+    """Clean one metric draft for `eval_type`, grounded in the agent model (built offline from `agent` when not
+    given); returns the result and the LLM usage (`usage.fallbacks` is 1 when the offline engine stood in)."""
     eval_type = CleanEvalType(eval_type)
     if not draft or not draft.strip():
         raise ValueError("metric draft is empty")
     if llm is None:
-        return clean_offline(draft, eval_type, agent), Usage()
-    return await clean_with_llm(draft, eval_type, agent, llm, seed=seed)
+        # CPU-bound text analysis: off the event loop, so a job's heartbeat keeps beating meanwhile
+        return await asyncio.to_thread(clean_offline, draft, eval_type, agent, model), Usage()
+    return await clean_with_llm(draft, eval_type, agent, llm, seed=seed, model=model)

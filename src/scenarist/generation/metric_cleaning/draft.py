@@ -8,7 +8,10 @@ from dataclasses import dataclass, field
 from scenarist.generation.text import third_person
 
 _BULLET_PREFIX_RE = re.compile(r"^\s*(?:[-*•]+|\d+[.)]|[a-z][.)])\s+")
-_SENTENCE_SPLIT_RE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'(`{])")
+_SENTENCE_SPLIT_RE = re.compile(
+    r"(?<=[.!?])\s+(?=[A-Z\"'(`{])"  # ordinary sentences
+    r"|(?<=[a-z0-9)])(?<!\be\.g)(?<!\bi\.e)(?<!\bvs)(?<!\bapprox)(?<!\bno)(?<!\bdr)[.?!]\s+(?=[a-z]{2,}\s)"  # lower-case notes
+)
 _FAILURE_RE = re.compile(
     r"^(?:it\s+)?(?:fails?|false|fail\s+it|mark\s+(?:it\s+)?(?:as\s+)?false)\b|\b(?:is|counts as|as) a fail(?:ure)?\b"
     r"|\bshould be marked (?:as )?false\b|\bscore (?:it )?(?:as )?false\b",
@@ -43,17 +46,21 @@ _ENUM_LIST_RES = (
         re.IGNORECASE,
     ),
 )
+# "what did the caller want: book / resched / cancel / lookup", "outcome: booked | waitlisted | cancelled"
+_COLON_LIST_RE = re.compile(r":\s*(?P<list>[^:\n]+?)\s*[.?]?\s*$", re.MULTILINE)
 _LIST_ITEM_SPLIT_RE = re.compile(r"\s*,\s*(?:or\s+|and\s+)?|\s+or\s+|\s+and\s+|\s*/\s*|\s*\|\s*")
 _LABEL_BULLET_RE = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+[`\"'*]*(?P<label>[A-Za-z][\w /-]{0,40}?)[`\"'*]*\s*(?::|\s[—–-]\s)(?P<rest>.*)$")
 _LABEL_INTRO_RE = re.compile(r"\b(?:categor|label|classif|one of|bucket|option)", re.IGNORECASE)
 
 _SCALE_RE = re.compile(r"\b([01])\s*(?:-|–|to)\s*(5|10|100)\b")
 _DIRECTION_RE = re.compile(
-    r"\b(higher|more|greater|lower|fewer|less)\b[^.\n]{0,20}?\bis better\b|\bthe (fewer|less|more|higher|lower) the better\b",
+    r"\b(higher|more|greater|lower|fewer|less)\b[^.\n]{0,20}?\bis better\b|\bthe (fewer|less|more|higher|lower) the better\b"
+    r"|\b(higher|more|greater|lower|fewer|less)\s*(?:=|is|are)\s*(?:better|good)\b",
     re.IGNORECASE,
 )
+_BAD_DIRECTION_RE = re.compile(r"\b(?:more than \d+|over \d+|too many|higher|more)\s*(?:=|is|are)\s*(?:bad|worse)\b", re.I)
 _COUNT_RE = re.compile(
-    r"\b(?:count(?:s|ing)?(?:\s+(?:up|of))?|number of|how many|how often|measure(?:s|d)?|track(?:s)?|total)\s+"
+    r"\b(?:count(?:s|ing)?(?:\s+(?:up|of))?|number of|how many|how often|measure(?:s|d)?|track(?:s)?|total|avg|average)\s+"
     r"(?:the\s+number\s+of\s+|how many\s+)?(?P<what>[^.;\n]+)",
     re.IGNORECASE,
 )
@@ -69,7 +76,7 @@ _UNITS: tuple[tuple[str, str], ...] = (
     (r"\bquestions?\b", "questions"),
 )
 _LOWER_IS_BETTER_RE = re.compile(
-    r"interrupt|repeat|repetit|error|fail|mistake|latenc|delay|silen|dead air|hold|wait|filler|jargon|hallucin|"
+    r"unprompted|push(?:es|ing)?\b|interrupt|repeat|repetit|error|fail|mistake|latenc|delay|silen|dead air|hold|wait|filler|jargon|hallucin|"
     r"unnecessar|stack|talk(?:s|ed)? over|apolog|escalat|transfer|redundan|confus|wrong|incorrect|miss|drop|"
     r"re-?ask|loop|off[- ]topic|profan|rude",
     re.IGNORECASE,
@@ -96,7 +103,8 @@ _DO_NOT_FLAG_RE = re.compile(
     r"^(?:it is|it's|this is|that is)\s+(?:fine|acceptable|ok|okay)\b",
     re.IGNORECASE,
 )
-_SCORING_NOTE_RE = re.compile(r"\bscale\b|\bis better\b|\bthe (?:fewer|less|more|higher|lower) the better\b", re.IGNORECASE)
+_SCORING_NOTE_RE = re.compile(r"\bscale\b|\bis better\b|\bthe (?:fewer|less|more|higher|lower) the better\b|"
+                              r"\b(?:fewer|less|more|higher|lower)\s*=\s*(?:better|worse|bad|good)\b", re.IGNORECASE)
 _INSTRUCTION_LEAD_RE = re.compile(
     r"^(?:please\s+)?(?:check|verify|ensure|make sure|confirm|see|evaluate|assess|judge|determine)\s+(?:that|whether|if)\s+",
     re.IGNORECASE,
@@ -206,7 +214,7 @@ def enum_labels_in(draft: str) -> list[str]:
     bullets = _bullet_labels(draft)
     if len(bullets) >= 2:
         return bullets
-    for pattern in _ENUM_LIST_RES:
+    for pattern in (*_ENUM_LIST_RES, _COLON_LIST_RE):
         for match in pattern.finditer(draft):
             items = [_clean_label(i) for i in _LIST_ITEM_SPLIT_RE.split(match.group("list"))]
             items = [i for i in items if i]
@@ -296,8 +304,10 @@ def direction_in(draft: str) -> tuple[str, str]:
     """('lower'|'higher', how it was decided): stated by the author, else inferred from what is counted."""
     stated = _DIRECTION_RE.search(draft)
     if stated:
-        word = (stated.group(1) or stated.group(2)).lower()
+        word = (stated.group(1) or stated.group(2) or stated.group(3)).lower()
         return ("higher" if word in {"higher", "more", "greater"} else "lower"), "stated in the draft"
+    if _BAD_DIRECTION_RE.search(draft):
+        return "lower", "stated in the draft"
     if _LOWER_IS_BETTER_RE.search(draft):
         return "lower", "inferred: the draft counts something undesirable"
     if _HIGHER_IS_BETTER_RE.search(draft):

@@ -1,32 +1,36 @@
-"""The LLM engine: one structured call, post-validation, one re-ask with the problems, then a clear error."""
+"""The LLM engine: one structured call, post-validation, one re-ask with the problems, then the offline engine."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 
+from scenarist.generation.agent_model import AgentModel
 from scenarist.generation.types import AgentSpec, CleanDescription, CleanEvalType
-from scenarist.llm.port import OutputValidationError, StructuredLLM, Usage
+from scenarist.llm.port import StructuredLLM, Usage
 
+from .offline import clean_offline
 from .prompt import CleanDescriptionOutput, build_messages, reask_message
-from .validation import problems_of
+from .validation import draft_problems, problems_of
 
 TEMPERATURE = 0.3
 MAX_TOKENS = 4000
 
 
-class CleanDescriptionInvalid(OutputValidationError):
-    """The model's clean description still broke the rules after one re-ask."""
-
-    def __init__(self, problems: list[str]):
-        super().__init__("The model's clean description was invalid twice: " + " ".join(problems))
-        self.problems = problems
-
-
 async def clean_with_llm(
-    draft: str, eval_type: CleanEvalType, agent: AgentSpec | None, llm: StructuredLLM, seed: int = 0
+    draft: str, eval_type: CleanEvalType, agent: AgentSpec | None, llm: StructuredLLM, seed: int = 0,
+    model: AgentModel | None = None,
 ) -> tuple[CleanDescription, Usage]:
-    """Ask the model; validate; re-ask once with the problems; raise CleanDescriptionInvalid if still wrong."""
-    messages = build_messages(draft, eval_type, agent)
+    """Ask the model; validate against the rules and the draft; re-ask once with the problems.
+
+    When the second answer still fails the checks, the offline engine writes the description instead (counted
+    in `usage.fallbacks` and said in `thinking`), so a job never fails for a model's bad prose.
+    """
+    if model is None and agent is not None:
+        from scenarist.generation.understanding import build_agent_model
+
+        model = await asyncio.to_thread(build_agent_model, agent)
+    messages = build_messages(draft, eval_type, agent, model)
     usage = Usage()
     problems: list[str] = []
     for _attempt in range(2):
@@ -35,7 +39,7 @@ async def clean_with_llm(
         )
         usage.add(call_usage)
         result = _normalised(output, eval_type)
-        problems = problems_of(result, eval_type)
+        problems = problems_of(result, eval_type) + draft_problems(result, eval_type, draft)
         if not problems:
             return result, usage
         messages = [
@@ -43,7 +47,11 @@ async def clean_with_llm(
             {"role": "assistant", "content": json.dumps(output.model_dump(), ensure_ascii=False)},
             reask_message(problems),
         ]
-    raise CleanDescriptionInvalid(problems)
+    fallback = await asyncio.to_thread(clean_offline, draft, eval_type, agent, model)
+    usage.fallbacks += 1
+    note = ("- The model's answer failed the checks twice (" + "; ".join(problems)[:400]
+            + "); this description was written by the offline engine instead.")
+    return fallback.model_copy(update={"thinking": fallback.thinking + "\n" + note}), usage
 
 
 def _normalised(output: CleanDescriptionOutput, eval_type: CleanEvalType) -> CleanDescription:

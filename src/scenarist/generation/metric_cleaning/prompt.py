@@ -6,11 +6,13 @@ from pydantic import BaseModel, Field
 
 from scenarist.generation.types import AgentSpec, CleanEvalType
 
-from .sections import NA_LABEL, SECTION_HEADINGS, STANDARD_NA_CONDITIONS
-from .vocabulary import headings_of, vocabulary_of
+from scenarist.generation.agent_model import AgentModel
 
-PROMPT_VERSION = "clean-description/1"
-AGENT_DESCRIPTION_BUDGET = 6000  # characters of the agent's prompt sent verbatim; the rest is summarised by headings
+from .grounding import ground, quote
+from .shorthand import expand
+from .sections import NA_LABEL, SECTION_HEADINGS, STANDARD_NA_CONDITIONS
+
+PROMPT_VERSION = "clean-description/2"
 
 
 class CleanDescriptionOutput(BaseModel):
@@ -59,7 +61,19 @@ Rules:
 - Use only the {{{{…}}}} variables the metric needs, and only from this set: {{{{transcript}}}},
   {{{{agent.description}}}}, {{{{test_profile.<field>}}}}, {{{{evaluator.instructions}}}}. Map any other placeholder
   of the draft to {{{{test_profile.<field>}}}} and say so in thinking.
-- Use the agent's own vocabulary: its tool names and workflow names, as given in the agent context.
+- Use the agent's own vocabulary: its tool names and workflow names, as given in the agent context. Where a rule
+  of the agent context matches a criterion, quote it exactly under that criterion; never attach an unrelated one.
+- Rewrite, do not paste: expand shorthand ("etc", "=>", "ok?", "appt", "w/o", "b4") into full sentences about the
+  Main Agent, one observable behaviour per criterion, keeping every condition the author wrote.
+- FAILURE CONDITIONS are concrete events a reader can point at in a transcript, not the criteria negated.
+- Examples are short, different, realistic call moments. Rating anchors are complete sentences.
+- The "ignore" list of SCOPE never excludes what the draft judges (a politeness metric judges tone).
+- Enum: keep the author's labels EXACTLY (spelling, order, meaning) and the author's question (what the caller
+  wanted is not how the call ended); add 'other'/'N/A' only when absent; propose labels only when the draft has
+  none, and say so. N/A conditions must not collide with a label (no "Testing Agent hung up" N/A beside a
+  "caller hung up" label).
+- `thinking` states only true things: shorthand expanded, rules of the agent used, labels kept or proposed,
+  assumptions made.
 - Write these section headings, each on its own line, in this order:
 {headings}
   SCOPE & FOCUS: what is judged and what is ignored. CRITERIA: numbered. FAILURE CONDITIONS: a closed,
@@ -81,38 +95,43 @@ def _block(tag: str, text: str) -> str:
     return f"<{tag}>\n{safe}\n</{tag}>"
 
 
-def agent_context(agent: AgentSpec | None) -> str:
-    """Name, tool names/descriptions, variables, workflow headings and the prompt (trimmed when long)."""
-    if agent is None:
+def agent_context(agent: AgentSpec | None, model: AgentModel | None, draft: str) -> str:
+    """What the agent model knows that this draft is about: tools, workflows, verification and the matching rules.
+
+    Only the rules that match the draft are sent (quoted exactly), not a slice of the prompt: a 30 000-character
+    prompt still gives the model the one emergency rule an emergency metric needs.
+    """
+    if agent is None or model is None:
         return "(no agent context)"
-    vocab = vocabulary_of(agent)
-    description = agent.description or ""
-    lines = [f"Agent name: {agent.name}", f"Language: {agent.language}"]
-    if vocab.tools:
-        described = {t.name: t.description for t in agent.tools}
-        lines.append("Tools: " + "; ".join(f"{n} — {described.get(n, '')[:160]}".rstrip(" —") for n in vocab.tools))
+    grounding = ground(expand(draft).text, model, max_policies=4)
+    lines = [f"Agent name: {model.agent_name}", f"Language: {model.language}", f"Domain: {model.domain}"]
+    if model.organisation:
+        lines.append(f"Organisation: {model.organisation}")
+    if model.tools:
+        lines.append("Tools: " + "; ".join(f"{t.name} — {(t.capability or t.description)[:120]}".rstrip(" —")
+                                          for t in model.tools))
     if agent.variables:
         lines.append("Dynamic variables: " + ", ".join(v.name for v in agent.variables))
-    if vocab.workflows:
-        lines.append("Workflow/section names: " + "; ".join(vocab.workflows[:40]))
-    if len(description) > AGENT_DESCRIPTION_BUDGET:
-        rest_headings = headings_of(description[AGENT_DESCRIPTION_BUDGET:])
-        lines.append(f"Prompt (first {AGENT_DESCRIPTION_BUDGET} of {len(description)} characters):")
-        lines.append(description[:AGENT_DESCRIPTION_BUDGET] + "\n[… trimmed …]")
-        if rest_headings:
-            lines.append("Headings of the trimmed part: " + "; ".join(rest_headings[:60]))
+    if model.intents:
+        lines.append("Workflows: " + "; ".join(i.name for i in model.intents))
+    if model.verification.fields:
+        tool = f" (tool {model.verification.tool})" if model.verification.tool else ""
+        lines.append("Identifies callers by: " + ", ".join(model.verification.fields) + tool)
+    if grounding.policies:
+        lines.append("The agent's own rules that match this draft (quote them exactly where a criterion rests on them):")
+        lines += [f"- {quote(p)}" for p in grounding.policies]
     else:
-        lines.append("Prompt:")
-        lines.append(description)
+        lines.append("No rule of the agent's prompt matches this draft; do not invent one.")
     return "\n".join(lines)
 
 
-def build_messages(draft: str, eval_type: CleanEvalType, agent: AgentSpec | None) -> list[dict[str, str]]:
+def build_messages(draft: str, eval_type: CleanEvalType, agent: AgentSpec | None,
+                   model: AgentModel | None = None) -> list[dict[str, str]]:
     """System rules plus one user message carrying the data blocks."""
     user = "\n\n".join([
         f"eval_type: {eval_type.value}",
         _block("metric_draft", draft),
-        _block("agent_context", agent_context(agent)),
+        _block("agent_context", agent_context(agent, model, draft)),
         "Rewrite the metric draft into a clean description following the rules.",
     ])
     return [{"role": "system", "content": system_prompt(eval_type)}, {"role": "user", "content": user}]

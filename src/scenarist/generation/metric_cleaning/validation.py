@@ -18,7 +18,13 @@ from .sections import (
 
 _HEADING_PREFIX = r"^[ \t]*(?:#{1,6}[ \t]*)?(?:\*\*)?[ \t]*"
 _BULLET_RE = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+(.*)$")
-_RATING_LINE_RE = re.compile(r"^\s*(?:[-*•]\s*)?(?:\*\*)?\s*([0-5])\s*(?:\*\*)?\s*(?:[—–:=)]|-\s)")
+# "5 — …", "- **4**: …", "5 (Excellent) — …", "Level 3 – …"
+_RATING_LINE_RE = re.compile(r"^\s*(?:[-*•]\s*)?(?:\*\*)?\s*(?:level\s+|score\s+)?([0-5])\s*(?:\*\*)?\s*"
+                             r"(?:\([^)\n]{1,30}\)\s*(?:\*\*)?\s*)?(?:[—–:=)]|-\s)", re.IGNORECASE)
+# Inflection slips a template or a model makes with adverbs and modals ("alwayses", "nevers", "musts").
+INFLECTION_MISTAKES = re.compile(
+    r"\b(?:alwayses|nevers|onlies|immediatelies|musts|shoulds|cans|wills|mays|doeses|doess|iss|hass|"
+    r"nots|alsos|politelies|correctlies|alwayss|neverss)\b", re.IGNORECASE)
 _LABELS_INTRO_RE = re.compile(r"^\W*(?:the\s+)?(?:closed\s+)?labels\b[^\n]*?:\W*$", re.IGNORECASE)
 
 
@@ -154,7 +160,7 @@ def _enum_problems(output: str, result: CleanDescription) -> list[str]:
         problems.append("enum_values must list the labels for an enum metric.")
     if not labels:
         problems.append("OUTPUT INSTRUCTIONS must list the labels after a 'Labels (closed list):' line, one '- label: criteria' bullet each.")
-    elif labels != values:
+    elif [label.lower() for label in labels] != [value.lower() for value in values]:
         problems.append(f"enum_values {values} must equal the labels listed in the text {labels}, in the same order.")
     if values and not any(v.strip().lower() in FALLBACK_LABELS for v in values):
         problems.append("The labels must include an 'other' or 'N/A' label.")
@@ -171,3 +177,31 @@ _EVAL_TYPE_CHECKS = {
     CleanEvalType.NUMERIC: _numeric_problems,
     CleanEvalType.ENUM: _enum_problems,
 }
+
+
+def draft_problems(result: CleanDescription, eval_type: CleanEvalType, draft: str) -> list[str]:
+    """What a clean description gets wrong about its own draft: labels changed, shorthand pasted, grammar slips."""
+    from .draft import enum_labels_in
+    from .shorthand import has_shorthand
+
+    text = result.clean_description or ""
+    problems: list[str] = []
+    if eval_type is CleanEvalType.ENUM:
+        wanted = [label.lower() for label in enum_labels_in(draft)]
+        got = [value.lower() for value in result.enum_values or []]
+        if wanted and got[: len(wanted)] != wanted:
+            problems.append(f"The draft lists the labels {enum_labels_in(draft)}: keep them exactly, in that order, "
+                            "before any added 'other'/'N/A' label.")
+    if has_shorthand(draft):
+        criteria = section_text(text, SECTION_HEADINGS[1])
+        for line in (ln.strip() for ln in draft.splitlines()):
+            if len(line) > 12 and line in criteria:
+                problems.append(f"The criterion pastes the draft's shorthand verbatim ({line!r}): rewrite it as full "
+                                "sentences about the Main Agent.")
+    slip = INFLECTION_MISTAKES.search(text)
+    if slip:
+        problems.append(f"Grammar: '{slip.group(0)}' is not a word; fix the verb form.")
+    for line in section_text(text, SECTION_HEADINGS[-1]).splitlines():
+        if _RATING_LINE_RE.match(line) and line.rstrip().endswith(("…", "...")):
+            problems.append(f"The rating anchor is cut mid-sentence: {line.strip()!r}.")
+    return problems
