@@ -119,7 +119,7 @@ def _record(model: AgentModel, profile: DomainProfile) -> str:
 def _what_it_does(model: AgentModel) -> str:
     """Its scope in a few words, for 'may still' clauses."""
     items = [s for s in model.scope if s and not re.search(r"[A-Z]{4,}|_|\bdnc\b|\ba (to|zip)\b", s)][:3]
-    return ", ".join(items) if items else "what it is there for"
+    return f"what it is there for ({'; '.join(items)})" if items else "what it is there for"
 
 
 def _slug(text: str) -> str:
