@@ -158,3 +158,14 @@ def test_a_numbered_procedure_is_one_flow_and_its_tools_are_the_intents():
 def test_other_ways_of_stating_workflows(prompt, tools, expected):
     model = build_agent_model(make_agent(prompt, [make_tool(t) for t in tools]))
     assert [i.name for i in model.intents] == expected
+
+
+def test_a_combined_section_feeds_its_two_intents():
+    prompt = ("**what you handle**\n- changing a reservation\n- cancelling a reservation\n\n"
+              "**changing or cancelling**\n- ask for the phone number → find_reservation\n"
+              "- changing: check_tables first, then modify_reservation\n- cancelling: confirm, then cancel_reservation\n")
+    tools = [make_tool(n) for n in ("find_reservation", "check_tables", "modify_reservation", "cancel_reservation")]
+    model = build_agent_model(make_agent(prompt, tools))
+    assert [(i.name, i.tools) for i in model.intents] == [
+        ("change a reservation", ["find_reservation", "check_tables", "modify_reservation"]),
+        ("cancel a reservation", ["find_reservation", "cancel_reservation"])]
