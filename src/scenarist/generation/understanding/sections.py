@@ -97,7 +97,7 @@ class Block:
     title: str
     level: int
     start: int
-    kind: str  # md | label | xml | yaml | para | preamble
+    kind: str  # md | label | numbered | xml | yaml | preamble (an untitled or lead-phrase paragraph)
     tag: str = ""
     parent: int | None = None
     end: int = 0
