@@ -169,3 +169,13 @@ def test_a_combined_section_feeds_its_two_intents():
     assert [(i.name, i.tools) for i in model.intents] == [
         ("change a reservation", ["find_reservation", "check_tables", "modify_reservation"]),
         ("cancel a reservation", ["find_reservation", "cancel_reservation"])]
+
+
+def test_numbered_workflow_titles_followed_by_bullets():
+    prompt = ("WORKFLOWS\n\n1. Lost or stolen card\n- Freeze the card immediately with freeze_card.\n"
+              "- Offer a replacement with order_card.\n\n2. Card activation\n- Activate the card with activate_card.\n"
+              "- Explain that the PIN arrives by separate post.\n\nPOLICIES\n- Do not give tax advice.\n")
+    tools = [make_tool(n) for n in ("freeze_card", "order_card", "activate_card")]
+    model = build_agent_model(make_agent(prompt, tools))
+    assert [(i.name, i.tools) for i in model.intents] == [
+        ("get help with lost or stolen card", ["freeze_card", "order_card"]), ("activate the card", ["activate_card"])]

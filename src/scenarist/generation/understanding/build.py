@@ -38,6 +38,7 @@ from .profile import (
     language_of,
     organisation_of,
     persona_of,
+    prompt_language,
     sensitive_fields_of,
     speaks_first_of,
     today_of,
@@ -66,17 +67,18 @@ def agent_model_version_hash(agent: AgentSpec) -> str:
 def build_agent_model(agent: AgentSpec) -> AgentModel:
     """Deterministic text analysis of the agent's prompt, tools and mock rows into its AgentModel."""
     language = language_of(agent)
+    written_in = prompt_language(agent)
     tools = tool_models(agent.tools, capability)
     parsed = parse_prompt(agent.description, [t.name for t in tools])
     chains = chains_of(tools)
     tool_names = [t.name for t in tools]
     verification = verification_of(parsed, tools)
-    intents = playbook_intents(parsed, tool_names, language)
+    intents = playbook_intents(parsed, tool_names, written_in)
     if intents:
         intents += tool_intents(tools, verification, intents, side_effect_only=True)
     else:
         intents = tool_intents(tools, verification)
-    intents = merge_intents(intents + knowledge_intents(parsed, language))
+    intents = merge_intents(intents + knowledge_intents(parsed, written_in))
     attach_verification(intents, verification, tools)
     finish_intents(intents, tools)
     policies = policies_of(parsed, intents)
