@@ -37,7 +37,7 @@ _DOMAIN_TERMS: dict[str, list[tuple[str, int]]] = {
     "government": [(r"permits?|licen[cs]e renewal|city hall|municipal|dmv|benefits office", 2)],
 }
 _CALLER_NOUNS = ("patient", "customer", "member", "cardholder", "guest", "employee", "client", "beneficiary",
-                 "owner", "shipper", "caller", "prospect", "lead", "subscriber", "cliente", "paciente", "titular")
+                 "owner", "shipper", "caller", "subscriber", "cliente", "paciente", "titular")
 _DOMAIN_NOUN = {"healthcare": "patient", "pharmacy": "patient", "banking": "cardholder", "insurance": "caller",
                 "hospitality": "guest", "it_support": "employee", "veterinary": "pet owner", "legal": "caller",
                 "telecom": "customer", "retail": "customer", "utilities": "customer", "logistics": "customer"}
@@ -80,6 +80,8 @@ def caller_noun_of(prompt: str, domain: str) -> str:
         if noun != "caller":
             counts[noun] = len(re.findall(rf"\b{noun}s?\b", lowered))
     noun, count = counts.most_common(1)[0] if counts else ("caller", 0)
+    if noun == "owner" and domain == "veterinary":
+        noun = "pet owner"
     return noun if count >= 3 else _DOMAIN_NOUN.get(domain, "caller")
 
 
