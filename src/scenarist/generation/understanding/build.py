@@ -47,10 +47,16 @@ from .sections import parse_prompt
 from .verification import verification_of
 
 
+# Bump when the offline analysis changes what it finds, so cached agent models are rebuilt.
+UNDERSTANDING_VERSION = "understanding-1"
+
+
 def agent_model_version_hash(agent: AgentSpec) -> str:
-    """Stable hash of everything understanding reads (description, tools, variables, KB, language, flags)."""
+    """Stable hash of everything understanding reads (description, tools, variables, KB, language, flags) and of
+    the versions of the model's types and of this analysis."""
     payload = {
         "v": AGENT_MODEL_VERSION,
+        "u": UNDERSTANDING_VERSION,
         "name": agent.name,
         "description": agent.description,
         "language": agent.language,
