@@ -104,6 +104,7 @@ def test_caller_goals_and_capabilities():
     assert capability("book_appointment") == "book an appointment"
     assert capability("hold_at_location") == "hold at location"
     assert capability("get_balance") == "look up a balance"
+    assert capability("add_to_dnc") == "ask to be put on the do-not-call list"
 
 
 def test_markdown_table_of_requests():
@@ -144,7 +145,7 @@ def test_a_numbered_procedure_is_one_flow_and_its_tools_are_the_intents():
     ("## Role\nYou are Tony at Luigi's Pizzeria.\n\n## Workflow: Place an order\n### Steps\n1. Ask for the items.\n"
      "2. Call `create_order`.\n### Rules\n- Never take card numbers by phone.\n\n## Workflow: Check order status\n"
      "1. Ask for the order number and call `get_order`.\n\n## FAQ\n- We open at 11am.\n",
-     ["create_order", "get_order"], ["place an order", "check order status", "ask about general questions"]),
+     ["create_order", "get_order"], ["place an order", "check order status", "ask a general question"]),
     ("You are the assistant for Nimbus Gym.\n\nHandling requests:\n"
      "- If the caller wants to book a class, call book_class with the class id.\n"
      "- If the caller wants to freeze their membership, call freeze_membership.\n"

@@ -256,6 +256,7 @@ def knowledge_intents(parsed: ParsedPrompt, language: str) -> list[IntentModel]:
         if language == "en" and not re.search(r"\b(hours|prices?|fees|menu|parking|questions|faq)\b", title, re.I):
             title = ", ".join(words[:3]) or title
         name = f"ask about {title[:1].lower() + title[1:]}" if language == "en" else title
+        name = "ask a general question" if name == "ask about general questions" else name
         intents.append(IntentModel(id=f"intent:{slugify(name)}", name=name, kind="inquiry",
                                    description=truncate(parsed.prompt[block.start:block.end], 600),
                                    steps=parsed.items(block)[:8] or sentences(parsed.body(block))[:6],
@@ -327,6 +328,8 @@ def capability(tool_name: str) -> str:
     tokens = split_identifier(tool_name)
     if not tokens:
         return tool_name
+    if "dnc" in tokens or "do not call" in " ".join(tokens):
+        return "ask to be put on the do-not-call list"
     verb, obj = tokens[0], " ".join(tokens[1:])
     if verb in ("get", "fetch", "lookup", "find", "search", "list", "query"):
         verb = "look up"
