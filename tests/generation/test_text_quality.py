@@ -21,17 +21,18 @@ from scenarist.generation.text import (
 from scenarist.generation.types import AttackType, GenerationRequest, PersonalitySpec, ScenarioKind
 from tests.fixtures.agents import ALL_AGENTS
 from tests.generation.knowledge.kb_files import dental_agent_with_kb
+from tests.generation.truth import corpus_agent, corpus_slugs, truth_model
 
-AGENT_KEYS = list(ALL_AGENTS)
+AGENT_KEYS = [k for k in corpus_slugs() if truth_model(k).language == "en"]
 _WRONG_A = re.compile(r"\b[Aa] (?:[aeio]\w+)")  # 'a emergency' ('a user', 'a one-off' are right, so no 'u'/'o'…)
 _WRONG_AN = re.compile(r"\b[Aa]n (?:[bcdfgjklmnpqrstvwxyz]\w+)")
 _ROBOTIC = ("straightforward request", "– ", "Rule:")
 
 
 def _workflow(key: str, n: int = 30, seed: int = 0):
-    return generate(ALL_AGENTS[key](), GenerationRequest(
+    return generate(corpus_agent(key), GenerationRequest(
         num_scenarios=n, generate_expected_outcomes=True, caller_tool_ids=["TOOL_END_CALL"], seed=seed,
-        personalities=[PersonalitySpec(id=1, name="Normal")]))
+        personalities=[PersonalitySpec(id=1, name="Normal")]), model=truth_model(key))
 
 
 def _texts(scenario) -> list[str]:
@@ -90,13 +91,32 @@ def test_workflow_names_read_as_descriptions_not_templates(key):
         assert name[0].isupper() and len(name) <= 80
         if scenario.category == "guardrail":
             # What is pushed for, not the first six words of the rule.
-            assert re.match(r"^(Asks it to|Keeps pushing|Claims authority|Pleads hardship|Asks for an exception on|"
-                            r"Pushes back on the rule on) ", name), name
+            assert re.match(r"^(Asks it to|Keeps pushing|Claims authority|Pleads hardship|Emergency mid-call|"
+                            r"Tests the rule|Offers)[ :]", name), name
+        assert "(" not in name or ")" in name
 
 
 def test_happy_path_names_are_the_plain_goal():
-    happy = [s for s in _workflow("dental").scenarios if s.category == "happy_path"]
-    assert {s.name for s in happy} >= {"Book a new appointment", "Get help with emergency dental pain"}
+    happy = [s for s in _workflow("clinic-scheduling").scenarios if s.category == "happy_path"]
+    assert {s.name for s in happy} >= {"Book a new appointment", "Cancel an appointment"}
+
+
+def test_dates_are_spoken_and_fixtures_keep_machine_formats():
+    result = _workflow("clinic-scheduling", 20)
+    booking = next(s for s in result.scenarios if s.category == "happy_path" and s.name == "Book a new appointment")
+    assert "Thursday December third at eight forty AM" in booking.instructions
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", booking.instructions)
+    assert booking.test_profile.testing_agent_variables["start"].startswith("2026-12-03T08:40")
+
+
+def test_spanish_agent_writes_spanish_caller_text():
+    result = generate(corpus_agent("spanish-telecom"), GenerationRequest(
+        num_scenarios=8, generate_expected_outcomes=True, caller_tool_ids=["TOOL_END_CALL"]),
+        model=truth_model("spanish-telecom"))
+    for scenario in result.scenarios:
+        assert scenario.scenario_language == "es"
+        assert re.search(r"\b(llamas|quieres|cuelga|agente)\b", scenario.instructions)
+        assert "The agent speaks Spanish throughout the call." in scenario.expected_outcome_prompt
 
 
 # ---------------------------------------------------------------- one consistent story per scenario
@@ -121,92 +141,6 @@ def test_every_entity_id_in_the_mock_entries_comes_from_linked_rows(key):
             for part in (entry.new_entry.input, entry.new_entry.output):
                 for dotted, value in flatten_values(part):
                     seen.setdefault(leaf_key(dotted), set()).add(normalise_value(value))
-
-
-def test_refund_is_for_an_item_of_the_same_order():
-    for scenario in _workflow("delivery", 40).scenarios:
-        by_tool = {e.tool_name: e.new_entry for e in scenario.generated_mock_tool_entries}
-        if "get_order" in by_tool and "issue_refund" in by_tool and isinstance(by_tool["get_order"].output, dict):
-            order, refund = by_tool["get_order"], by_tool["issue_refund"].input
-            assert refund["order_number"] == order.input["order_number"], scenario.name
-            assert set(refund["items"]) <= set(order.output["items"]), scenario.name
-            item = refund["items"][0]
-            assert item in scenario.instructions  # the caller reports the item that gets refunded
-
-
-def test_reschedule_or_cancel_plays_out_one_branch_with_a_linked_appointment():
-    for scenario in _workflow("dental", 40).scenarios:
-        tools = [e.tool_name for e in scenario.generated_mock_tool_entries]
-        assert not {"cancel_appointment", "book_appointment"} <= set(tools), scenario.name
-        if "cancel_appointment" in tools and scenario.category in ("happy_path", "alternate_path", "edge_case"):
-            by_tool = {e.tool_name: e.new_entry for e in scenario.generated_mock_tool_entries}
-            listed = {a["appointment_id"] for a in by_tool["get_appointments"].output["appointments"]}
-            assert by_tool["cancel_appointment"].input["appointment_id"] in listed
-            assert scenario.name.startswith("Cancel an appointment")
-            assert "reschedule or cancel" not in scenario.instructions
-
-
-def test_preferred_time_agrees_with_the_booking_entry():
-    for scenario in _workflow("dental", 40).scenarios:
-        booking = next((e.new_entry.input for e in scenario.generated_mock_tool_entries
-                        if e.tool_name == "book_appointment"), None)
-        if booking is None or scenario.category == "not_found":
-            continue
-        for time in re.findall(r"\b(\d{2}:\d{2}) is among the times offered", scenario.instructions):
-            assert time == booking["time"], scenario.name
-        for time in re.findall(r"settle for (\d{2}:\d{2})", scenario.instructions):
-            assert time == booking["time"], scenario.name
-
-
-def test_emergency_call_uses_the_emergency_slot_row():
-    for scenario in _workflow("dental", 40).scenarios:
-        if scenario.name.startswith("Get help with emergency dental pain") and scenario.category == "happy_path":
-            check = next(e for e in scenario.generated_mock_tool_entries if e.tool_name == "check_availability")
-            assert check.new_entry.input["treatment"] == "emergency pain visit"
-            assert "hygiene" not in scenario.instructions
-
-
-def test_declined_action_is_not_reported_as_a_success():
-    cancel = next(s for s in _workflow("delivery").scenarios
-                  if s.category == "happy_path" and s.name.startswith("Cancel an order"))
-    assert cancel.generated_mock_tool_entries[-1].new_entry.output["cancelled"] is False
-    assert "was not possible (restaurant accepted)" in cancel.expected_outcome_prompt
-    assert "cancellation is confirmed" not in cancel.instructions
-
-
-def test_conditional_step_tools_are_not_expected_on_a_plain_call():
-    for scenario in _workflow("delivery", 40).scenarios:
-        tools = [e.tool_name for e in scenario.generated_mock_tool_entries]
-        if "transfer_to_agent" in tools:
-            assert scenario.category == "tool_failure", scenario.name  # only when the slot is about that tool
-
-
-# ---------------------------------------------------------------- intents without tools, languages
-
-
-def test_intent_without_tools_gets_concrete_questions_and_a_checkable_outcome():
-    info = [s for s in _workflow("dental", 40).scenarios if s.name.startswith("Ask about clinic information")]
-    assert len(info) >= 3
-    for scenario in info:
-        assert scenario.instructions.count("\n") and len(re.findall(r"^\d+\. Ask ", scenario.instructions, re.M)) >= 3
-        assert "compare two options" not in scenario.instructions
-        assert "for your request" not in scenario.instructions  # a {fact} placeholder with nothing to fill it
-        assert "14 Park Row" in scenario.expected_outcome_prompt  # states the answer the judge checks
-        assert "+44" in scenario.test_profile.testing_agent_variables.get("phone", "+44")
-
-
-def test_spanish_agent_outcome_and_name_are_sensible():
-    for scenario in _workflow("delivery").scenarios:
-        assert scenario.scenario_language == "es"
-        assert "Speak Spanish throughout the call." in scenario.instructions
-        assert "The agent speaks Spanish throughout the call." in scenario.expected_outcome_prompt
-        assert scenario.name.isascii() or "á" in scenario.name
-
-
-def test_conditional_probe_has_a_matching_outcome():
-    lines = [line for s in _workflow("delivery", 40).scenarios for line in s.expected_outcome_prompt.splitlines()
-             if "more than 20 minutes late" in line]
-    assert lines and all("apologises and offers a 10% voucher" in line for line in lines)
 
 
 # ---------------------------------------------------------------- red teaming and knowledge base

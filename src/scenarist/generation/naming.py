@@ -15,7 +15,8 @@ def fit_name(text: str, limit: int = MAX_NAME_CHARS) -> str:
     if len(text) <= limit:
         return text
     cut = text[:limit].rsplit(" ", 1)[0] if " " in text[:limit] else text[:limit]
-    cut = _DANGLING.sub("", cut)
+    while _DANGLING.search(cut):  # "… an account or an" → "… an account"
+        cut = _DANGLING.sub("", cut)
     return cut.rstrip(" ,;:-–—")
 
 

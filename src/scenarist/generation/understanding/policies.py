@@ -15,7 +15,7 @@ _RULE_SECTIONS = (SectionRole.GUARDRAILS, SectionRole.ERROR_HANDLING, SectionRol
 _SKIP_SECTIONS = (SectionRole.EXAMPLES,)
 _RULE_WORDS = re.compile(
     r"\b(never|must|always|do not|don't|cannot|can't|can not|only|under no circumstances|not allowed|required|"
-    r"may not|should not|shouldn't|is not permitted|prohibited|forbidden|refuse|before (you|any|collecting|"
+    r"may not(?! be\b)|should not|shouldn't|is not permitted|prohibited|forbidden|refuse|before (you|any|collecting|"
     r"transferring|booking)|unless|nunca|jam[aá]s|siempre|debes|no debes|no puedes|solo|s[oó]lo|prohibido|"
     r"obligatori\w*|antes de|(does|do) not handle|doesn'?t handle|not able to)\b", re.I)
 _CONDITIONAL = re.compile(
@@ -53,7 +53,7 @@ _KINDS: list[tuple[PolicyKind, re.Pattern[str]]] = [
         r"\b(transfer\w*|escalat\w*|hand (it |them )?(off|over)|supervisor|licensed (agent|insurance agent)|human|"
         r"specialist|on-call|team lead|manager on duty|transfier\w*|deriva\w*|agente humano)\b", re.I)),
     (PolicyKind.PROHIBITION, re.compile(
-        r"\b(never|do not|don't|must not|cannot|can't|may not|not allowed|under no circumstances|should not|"
+        r"\b(never|do not|don't|must not|cannot|can't|may not(?! be\b)|not allowed|under no circumstances|should not|"
         r"shouldn't|prohibited|forbidden|nunca|no debes|no puedes|jam[aá]s|prohibido)\b", re.I)),
 ]
 _STYLE_ONLY = re.compile(r"\b(tone|emoji|markdown|bullet points|short sentences|sound like|formal|informal|"
@@ -118,11 +118,24 @@ def policy_kind(sentence: str, role: SectionRole) -> PolicyKind:
     return PolicyKind.OBLIGATION
 
 
+def _mask_parentheses(text: str) -> str:
+    """The text with what is inside parentheses blanked out (same length), so '(chest pain, trouble breathing)'
+    does not end a condition at its comma."""
+    out, depth = [], 0
+    for char in text:
+        depth += char == "("
+        out.append("_" if depth and char not in "()" else char)
+        depth -= char == ")" and depth > 0
+    return "".join(out)
+
+
 def _trigger_response(sentence: str, kind: PolicyKind) -> tuple[str, str]:
     """('the situation', 'what the agent must do') of a rule sentence."""
-    match = _CONDITIONAL.match(sentence)
-    if match:
-        return match.group(1).strip(" ,"), match.group(2).strip()
+    match = _CONDITIONAL.match(_mask_parentheses(sentence))
+    if match:  # offsets are those of the sentence: masking keeps its length
+        cut = match.start(2)
+        condition = sentence[match.start(1):match.end(1)]
+        return condition.strip(" ,"), sentence[cut:].strip()
     if kind == PolicyKind.EMERGENCY:
         return "the caller describes an emergency", sentence
     if kind in (PolicyKind.PROHIBITION, PolicyKind.PRIVACY, PolicyKind.SCOPE):

@@ -33,6 +33,8 @@ def policy_action(policy: PolicyModel) -> str | None:
         return None
     action = re.split(r"[;,.(]| unless | even | under any | before | until ", match.group(1))[0].strip()
     action = re.sub(r"^(?:ever|again)\s+", "", action)
+    while re.search(r"\s(?:a|an|the|of|to|for|and|or|with|in|on|at|by|from|that)$", action):
+        action = action.rsplit(" ", 1)[0]
     if len(action.split()) < 2 or re.match(r"^(?:be|have|a|an|the|it|that|this)\b", action, re.I) or \
             action.count(")") > action.count("("):
         return None  # not a move a caller can ask for

@@ -106,7 +106,7 @@ def write_workflow_item(agent: AgentSpec, plan: Plan, request: GenerationRequest
     ctx = ctx or build_context(agent, plan, request, slot)
     rng = random.Random(slot.seed * 31 + variation)
     instructions = compose_instructions(ctx, request, rng)
-    name = unique_name(fix_articles(base_name(ctx)), ctx, taken_names)
+    name = unique_name(fix_articles(_balanced(base_name(ctx))), ctx, taken_names)
     return GeneratedScenario(
         index=slot.index,
         name=name,
@@ -184,9 +184,9 @@ def spoken_facts(ctx: WritingContext) -> list[str]:
         if time_key and " at " not in when and " a las " not in when:
             joiner = " a " if ctx.language == "es" else " at "
             when += joiner + spoken(facts[time_key], ctx.language)
-        out.append(when)
+        out.insert(min(1, len(out)), when)  # the when matters most after the what
     elif time_key:
-        out.append(spoken(facts[time_key], ctx.language))
+        out.insert(min(1, len(out)), spoken(facts[time_key], ctx.language))
     return out[:4]
 
 
@@ -367,6 +367,9 @@ def _balanced(text: str) -> str:
     """Cut an unclosed parenthesis ('… (chest pain') from a name."""
     if text.count("(") > text.count(")"):
         text = text[:text.rfind("(")].rstrip(" ,;:")
+    for mark in ('"', "\u201c"):
+        if (text.count(mark) % 2 if mark == '"' else text.count(mark) > text.count("\u201d")):
+            text = text[:text.rfind(mark)].rstrip(" ,;:(")
     return text
 
 
