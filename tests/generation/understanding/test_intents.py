@@ -9,7 +9,7 @@ import pytest
 from scenarist.generation.agent_model import RowOutcome
 from scenarist.generation.understanding import build_agent_model
 from scenarist.generation.understanding.intents import caller_goal, capability
-from tests.generation.understanding.conftest import make_agent, make_tool
+from tests.generation.understanding.builders import make_agent, make_tool
 
 CLINIC = """# Identity
 You are Ava at Lakeside Clinic. Today's date is {{today}}.
