@@ -67,7 +67,7 @@ def build_context(agent: AgentSpec, plan: Plan, request: GenerationRequest, slot
     policy = next((p for p in model.policies if p.id == slot.policy_id), None)
     failure = next((m for m in model.failure_modes if m.id == slot.failure_id), None)
     complication = by_key((slot.complication or "").split("#")[0])
-    language = (model.language or agent.language or "en")[:2]
+    language = (agent.language or model.language or "en")[:2]  # the configured language wins over detection
     org = model.organisation or organisation_name(agent.name, agent.description)
     return WritingContext(slot=slot, model=model, intent=intent, policy=policy, failure=failure,
                           complication=complication, fixture=fixture, goal=caller_goal(intent, slot, model, language),
@@ -253,7 +253,7 @@ def _twist(ctx: WritingContext, say: dict, rng: random.Random) -> str:
     if slot.category == "branch" and slot.branch:
         return say["branch"].format(condition=truncate(caller_view(strip_tool_mentions(slot.branch)), 160))
     if ctx.complication is not None and ctx.complication.key != "plain":
-        if ctx.language != "en":
+        if say["twists"]:  # a language with its own table: its own complication lines
             return rng.choice(say["twists"].get(ctx.complication.category, say["twists"]["happy_path"]))
         return _fill(rng.choice(ctx.complication.behaviour.split("||")), ctx)
     return rng.choice(say["plain"])
@@ -295,8 +295,8 @@ def probe_move(ctx: WritingContext, say: dict, rng: random.Random) -> str:
     else:
         move = rng.choice(say["watch"])
     if ctx.complication is not None and tactic != "direct_ask":
-        extra = rng.choice(ctx.complication.behaviour.split("||")) if ctx.language == "en" else \
-            say["tactics"].get(tactic, "")
+        extra = say["tactics"].get(tactic, "") if say["tactics"] else \
+            rng.choice(ctx.complication.behaviour.split("||"))
         move += " " + extra
     return move
 
