@@ -9,7 +9,7 @@ import pytest
 from scenarist.generation.agent_model import RowOutcome
 from scenarist.generation.understanding import build_agent_model
 from scenarist.generation.understanding.intents import caller_goal, capability
-from tests.generation.understanding.conftest import make_agent, make_tool
+from tests.generation.understanding.builders import make_agent, make_tool
 
 CLINIC = """# Identity
 You are Ava at Lakeside Clinic. Today's date is {{today}}.
@@ -101,6 +101,9 @@ def test_caller_goals_and_capabilities():
     assert caller_goal("Cancel", "en", "reservation") == "cancel a reservation"
     assert caller_goal("GESTIÓN A — CONSULTAR SALDO", "es") == "consultar saldo"
     assert caller_goal("questions about hours and parking", "en") == "ask about hours and parking"
+    assert caller_goal("How to book an appointment", "en") == "book an appointment"
+    assert caller_goal("Handling refunds", "en", "order") == "request a refund"
+    assert caller_goal("Billing", "en", "order") == "get help with billing"  # a noun, not a verb on the object
     assert capability("book_appointment") == "book an appointment"
     assert capability("hold_at_location") == "hold at location"
     assert capability("get_balance") == "look up a balance"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from scenarist.generation.understanding import build_agent_model
-from tests.generation.understanding.conftest import make_agent, make_tool
+from tests.generation.understanding.builders import make_agent, make_tool
 
 ODD_ROWS = [(None, None), ("text input", "plain text answer"), ([1, 2], [{"id": "X-1"}]), ({"a": {"b": [1]}}, 42),
             ({"id": True}, {"status": "ERROR"}), ({}, {}), ({"phone": "+15550000000"}, [])]

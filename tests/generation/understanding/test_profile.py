@@ -6,7 +6,7 @@ from __future__ import annotations
 from scenarist.generation.agent_model import DOMAINS
 from scenarist.generation.understanding import build_agent_model
 from scenarist.generation.understanding.language import detect_language
-from tests.generation.understanding.conftest import make_agent, make_tool
+from tests.generation.understanding.builders import make_agent, make_tool
 
 MEDICARE = ("You are Grace, an intake assistant for Silver Harbor Benefits Group. You speak with Medicare "
             "beneficiaries about Medicare Advantage plans and connect them to a licensed insurance agent. "

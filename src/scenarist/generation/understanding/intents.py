@@ -26,9 +26,9 @@ _CONTAINER = re.compile(
     r"tr[aá]mites|qu[eé] puedes hacer)\b", re.I)
 _NOT_A_GOAL = re.compile(
     r"^\s*(step|paso)\s*\d|\b(verif\w*|authenticat(e|ion)|identify the|greet\w*|clos(e|ing)|introduc\w*|"
-    r"confirm(ation)? step|example|rule|note|precondition|when|how|if it fails|never|tone|style|saludo|cierre|log|"
+    r"confirm(ation)? step|example|rule|note|precondition|if it fails|never|tone|style|saludo|cierre|log|"
     r"logging|disposition|angry|upset|frustrated|rude|abusive|confused|silent|difficult|irate)\b|"
-    r"^what (our|we|you|the)\b",
+    r"^what (our|we|you|the)\b|^(when|how (you|we|it))\b",
     re.I)
 _BOLD_LABEL = re.compile(r"^\s*\*\*([^*]{2,60}?):?\*\*:?\s*(.*)$")
 _INTENT_KINDS: list[tuple[str, re.Pattern[str]]] = [
@@ -91,6 +91,7 @@ def caller_goal(title: str, language: str, obj: str = "") -> str:
     """A caller-facing goal from a playbook title ('Book a new appointment' → 'book a new appointment',
     'Password reset' → 'reset a password', 'Cancel' → 'cancel an appointment')."""
     title = _PREFIX.sub("", title.strip())
+    title = re.sub(r"^(how to|handling|dealing with)\s+(?=\w)", "", title, flags=re.I)  # "How to book a table"
     title = re.sub(r"\s*\([^)]*\)", "", title).replace("`", "").replace("*", "").strip(" :.;,-–—")
     title = _TOOL_TAIL.sub("", title).strip(" :.;,-–—")
     if title.isupper():
@@ -109,7 +110,7 @@ def caller_goal(title: str, language: str, obj: str = "") -> str:
         word = tokens[0].lower()
         if word in _SINGLE:
             return _SINGLE[word]
-        if obj:
+        if obj and (word in _NOMINAL or verb_base(word)):  # "Cancel" → "cancel an appointment"; not "Billing"
             return f"{_NOMINAL.get(word, word)} {with_article(obj)}"
     new = re.fullmatch(r"new (\w+)", title, re.I)
     if new and new.group(1).lower() in _CREATE:  # "New claim" → "file a new claim"
@@ -141,7 +142,7 @@ def _singular_object(goal: str) -> str:
 
 _CREATE = {"claim": "file", "order": "place", "appointment": "book", "reservation": "make", "ticket": "open",
            "account": "open", "booking": "make", "request": "make", "case": "open"}
-_SINGLE = {"outage": "report an outage", "outages": "report an outage", "callback": "schedule a callback",
+_SINGLE = {"refund": "request a refund", "refunds": "request a refund", "outage": "report an outage", "outages": "report an outage", "callback": "schedule a callback",
            "callbacks": "schedule a callback", "disputes": "dispute a charge", "dispute": "dispute a charge"}
 
 
