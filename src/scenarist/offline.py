@@ -15,6 +15,7 @@ from scenarist.agents.extraction import ExtractionError, extract_text
 from scenarist.catalog.seed_metrics import PREDEFINED_METRICS
 from scenarist.catalog.seed_personalities import GLOBAL_PERSONALITIES
 from scenarist.client.agent_dir import AgentDirectory, AgentDirError, load_agent_dir
+from scenarist.generation.personas import catalogue_for
 from scenarist.generation.pipeline import generate
 from scenarist.generation.types import (
     AgentSpec,
@@ -99,8 +100,9 @@ def generate_from_dir(directory: str | Path, request: GenerationRequest) -> tupl
     agent = agent_spec_from_dir(load_agent_dir(directory))
     if request.scenario_type.value == "knowledge_base" and not agent.kb_files:
         raise AgentDirError(f"{directory}: knowledge_base scenarios need files in {Path(directory) / 'kb'}/")
-    if not request.personalities:
-        request = request.model_copy(update={"personalities": [DEFAULT_PERSONALITY.spec]})
+    if not request.personalities:  # none named: spread over the catalogue in the agent's language, by mood
+        spread = catalogue_for([p.spec for p in CATALOGUE], agent.language) or [DEFAULT_PERSONALITY.spec]
+        request = request.model_copy(update={"personalities": spread})
     return agent, generate(agent, request)
 
 

@@ -16,20 +16,9 @@ def _user_text(body: dict) -> str:
 
 
 def good_responder(body: dict):
-    """Scripts a valid analysis (one extra intent) and valid item drafts built on the reference draft."""
-    text = _user_text(body)
-    if "<reference_draft>" not in text:
-        return {"domain": "card services", "speaks_first": False, "identity_fields": ["postcode"],
-                "intents": [{"name": SCRIPTED_INTENT, "steps": ["Ask what looks suspicious"],
-                             "tools": ["freeze_card", "not_a_tool"]}],
-                "policies": [{"text": "Never confirm a PIN or passcode over the phone.", "kind": "guardrail"}]}
-    draft = text.split("<reference_draft>\n", 1)[1].split("\n</reference_draft>", 1)[0]
-    slot = json.loads(text.split("<slot>\n", 1)[1].split("\n</slot>", 1)[0])
-    opener, rest = draft.split("\n", 1)
-    instructions = f"{opener} You have rehearsed what you want to say before calling.\n{rest}"
-    return {"name": f"{slot['caller_goal'].capitalize()} ({slot['category'].replace('_', ' ')})",
-            "instructions": instructions,
-            "expected_outcome": f"- The agent helps the caller {slot['caller_goal']}."}
+    """A well-behaved model for benches and reliability tests: items written from the slot's facts (see
+    `prompt_responder`); other calls get an empty object (the offline agent model stands in)."""
+    return prompt_responder(body)
 
 
 def _slot(text: str) -> dict | None:

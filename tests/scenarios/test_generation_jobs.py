@@ -11,7 +11,7 @@ from scenarist.catalog.models import Personality, PhoneNumber
 from scenarist.jobs.models import Job, JobStatus
 from scenarist.metrics.services import default_metric_ids
 from scenarist.scenarios.models import Folder, Scenario
-from tests.generation.responders import good_responder
+from tests.generation.responders import prompt_responder
 from tests.llm_sim import LLMSimulator, SimConfig
 from tests.support.processes import job_env, wait_for
 
@@ -36,8 +36,8 @@ def test_offline_batch_honours_every_request_field(job_queue, processes):
         first_message=first_message, generate_expected_outcomes=True,
     )
     body = finished(client, progress_id)
-    assert body["status"] == "completed", body
-    assert (body["total_scenarios"], body["completed_scenarios"], body["failed_scenarios"]) == (20, 20, 0)
+    assert body["status"] == "completed", body.get("error") or body
+    assert (body["total_scenarios"], body["completed_scenarios"], body["failed_scenarios"]) == (20, 20, 0), body["errors"]
     assert len(body["scenarios_list"]) == 20 and body["errors"] == []
 
     rows = list(Scenario.objects.filter(job__progress_id=uuid.UUID(progress_id)).prefetch_related("metrics"))
@@ -73,7 +73,7 @@ def test_offline_batch_honours_every_request_field(job_queue, processes):
         assert field in listed, field
 
 
-def test_second_batch_avoids_the_first_and_reuses_the_cached_analysis(job_queue, processes):
+def test_second_batch_avoids_the_first_and_reuses_the_cached_agent_model(job_queue, processes):
     client, project = keyed_client()
     agent, _ = agent_row(project, "bank")
     processes.start("worker", env=job_env(job_queue, **NO_LLM))
@@ -83,10 +83,10 @@ def test_second_batch_avoids_the_first_and_reuses_the_cached_analysis(job_queue,
     names = [s["name"] for s in first["scenarios_list"] + second["scenarios_list"]]
     assert len(set(names)) == 10, names
     assert second["diversity"]["near_duplicates"] == 0
-    from scenarist.catalog.services import default_personality
-
-    default = default_personality(project).pk
-    assert {s["personality"] for s in first["scenarios_list"] + second["scenarios_list"]} == {default}
+    # No personalities named: the batch spreads over the global catalogue in the agent's language.
+    used = {s["personality"] for s in first["scenarios_list"] + second["scenarios_list"]}
+    english = set(Personality.objects.filter(project__isnull=True, language="en").values_list("pk", flat=True))
+    assert len(used) >= 5 and used <= english
     from scenarist.scenarios.models import AnalysisCacheEntry
 
     assert AnalysisCacheEntry.objects.count() == 1
@@ -102,7 +102,7 @@ def test_llm_batch_grows_progressively_and_reports_the_simulators_usage(job_queu
                            interval=0.05, what="a partly finished batch")
         assert len(partial["scenarios_list"]) == partial["completed_scenarios"]
         body = finished(client, progress_id)
-        assert body["status"] == "completed", body
+        assert body["status"] == "completed", body.get("error") or body
         assert body["completed_scenarios"] == 6 and len(body["scenarios_list"]) == 6
         answered = [c for c in sim.calls if c.status == 200]
         assert body["usage"]["llm_calls"] == len(answered) >= 7  # one plan round + one call per item
@@ -126,7 +126,7 @@ def test_worker_killed_mid_batch_resumes_without_duplicates(job_queue, processes
         saved_before = poll(client, progress_id)["completed_scenarios"]
         processes.start("worker", env=env)
         body = finished(client, progress_id, timeout=90)
-    assert body["status"] == "completed", body
+    assert body["status"] == "completed", body.get("error") or body
     job = Job.objects.get(progress_id=uuid.UUID(progress_id))
     assert job.attempt >= 2
     indexes = list(Scenario.objects.filter(job=job).values_list("job_index", flat=True))
@@ -150,15 +150,18 @@ def test_cancel_of_a_running_batch_keeps_what_was_saved(job_queue, processes):
     assert Job.objects.get(progress_id=uuid.UUID(progress_id)).status == JobStatus.CANCELLED
 
 
-def test_provider_down_fails_the_job_with_a_readable_error(job_queue, processes):
+def test_provider_down_costs_the_items_not_the_plan_and_every_error_is_readable(job_queue, processes):
     client, project = keyed_client()
     agent, _ = agent_row(project, "dental")
     with LLMSimulator(SimConfig(fault_rate=1.0, fault_mix=("server_error",))) as sim:
         processes.start("worker", env=job_env(job_queue, **sim.env(**{**LLM_ENV, "SCENARIST_LLM_MAX_RETRIES": "1"})))
         body = finished(client, start(client, agent_id=agent.pk, num_scenarios=3))
-    assert body["status"] == "failed"
-    assert body["error"] and "Traceback" not in body["error"] and "analyse" in body["error"]
+    # The understanding call failing is not fatal (the offline agent model stands in); the items cannot be written.
+    assert body["status"] in ("completed", "failed"), body
     assert body["completed_scenarios"] == 0 and body["scenarios_list"] == []
+    messages = [e["message"] for e in body["errors"]] + ([body["error"]] if body.get("error") else [])
+    assert messages and all(m and "Traceback" not in m for m in messages)
+    assert any("LLM provider" in m or "provider" in m.lower() for m in messages)
 
 
 def test_items_failing_past_retries_are_counted_and_explained(job_queue, processes):
@@ -170,7 +173,7 @@ def test_items_failing_past_retries_are_counted_and_explained(job_queue, process
         processes.start("worker", env=job_env(job_queue, **sim.env(**{**LLM_ENV, "SCENARIST_LLM_MAX_RETRIES": "0",
                                                                         "SCENARIST_LLM_JOB_CONCURRENCY": "1"})))
         body = finished(client, start(client, agent_id=agent.pk, num_scenarios=4))
-    assert body["status"] == "completed", body
+    assert body["status"] == "completed", body.get("error") or body
     assert body["completed_scenarios"] + body["failed_scenarios"] == body["total_scenarios"] == 4
     assert body["failed_scenarios"] == len(body["errors"]) > 0
     assert sorted(e["index"] for e in body["errors"]) == sorted({e["index"] for e in body["errors"]})
@@ -181,11 +184,11 @@ def test_token_budget_stops_the_batch_cleanly_with_what_it_has(job_queue, proces
     client, project = keyed_client()
     agent, _ = agent_row(project, "bank")
     with LLMSimulator(SimConfig(latency_s=0.05, seed=9)) as sim:
-        sim.set_responder(good_responder)  # one call per item, so the budget is what stops the batch
+        sim.set_responder(prompt_responder)  # one call per item, so the budget is what stops the batch
         processes.start("worker", env=job_env(job_queue, **sim.env(
-            **LLM_ENV, SCENARIST_LLM_JOB_CONCURRENCY="1", SCENARIST_LLM_JOB_TOKEN_BUDGET="12000")))
+            **LLM_ENV, SCENARIST_LLM_JOB_CONCURRENCY="1", SCENARIST_LLM_JOB_TOKEN_BUDGET="20000")))
         body = finished(client, start(client, agent_id=agent.pk, num_scenarios=12))
-    assert body["status"] == "completed", body
+    assert body["status"] == "completed", body.get("error") or body
     assert 0 < body["completed_scenarios"] < 12, {k: body[k] for k in ("usage", "errors", "failed_scenarios")}
     assert body["completed_scenarios"] + body["failed_scenarios"] == 12
     assert all("budget" in e["message"].lower() for e in body["errors"])

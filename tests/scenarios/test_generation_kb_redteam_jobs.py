@@ -54,10 +54,12 @@ def test_knowledge_base_batch_quotes_real_passages_across_files(worker):
     assert all(r.scenario_type == "knowledge_base" for r in rows)
     in_scope = [r for r in rows if r.knowledge_base_sources]
     out_of_scope = [r for r in rows if not r.knowledge_base_sources]
-    assert len(out_of_scope) == 2, [r.tags for r in rows]
+    assert len(out_of_scope) == 1, [r.tags for r in rows]  # one gap question for n = 10 on a KB with many topics
     for r in in_scope:
         for source in r.knowledge_base_sources:
-            assert source["quote"] and source["quote"] in texts[source["file_id"]]
+            # As it stands in the file a person opens: the uploaded text, a CSV row as written, PDF as extracted.
+            assert source["quote"] and (source["quote"] in texts[source["file_id"]] or any(
+                source["quote"] in raw for raw in (FAQ_MD, PRICES_CSV, POLICIES_TXT)))
         assert r.expected_outcome_prompt.strip()
     assert len({s["file_id"] for r in in_scope for s in r.knowledge_base_sources}) >= 3
     for r in out_of_scope:
@@ -91,19 +93,14 @@ def test_voice_attacks_are_speakable_grounded_and_keep_the_given_outcome(worker,
     body = finished(client, start(client, agent_id=agent.pk, num_scenarios=4, scenario_type="red_teaming_voice",
                                   attack_type=attack_type, expected_outcome=outcome))
     assert body["status"] == "completed", body
-    assets = set()
-    for tool in spec.tools:
-        assets |= {tool.name, tool.name.replace("_", " ")}
-        for row in tool.information:
-            if isinstance(row.output, dict):
-                assets |= {k.replace("_", " ") for k in row.output} | {str(v) for v in row.output.values()
-                                                                        if isinstance(v, (str, int)) and len(str(v)) > 3}
+    tools = [tool.name for tool in spec.tools]
     for item in body["scenarios_list"]:
         assert item["attack_type"] == attack_type and item["scenario_type"] == "red_teaming_voice"
         assert item["expected_outcome_prompt"] == outcome
         assert speakability_problems(item["instructions"]) == [], item["instructions"]
-        text = item["instructions"].replace("_", " ")
-        assert any(asset.replace("_", " ") in text for asset in assets), item["instructions"]
+        # Aimed at a risk of this agent with a named technique, in a caller's words (no internal tool names).
+        assert any(t.startswith("risk:") for t in item["tags"]) and any(t.startswith("technique:") for t in item["tags"])
+        assert not any(name in item["instructions"] for name in tools), item["instructions"]
 
 
 def test_text_attacks_get_a_default_outcome_per_type(worker):

@@ -34,6 +34,14 @@ def tension(personality: PersonalitySpec) -> int:
     return 1
 
 
+def catalogue_for(catalogue: list[PersonalitySpec], language: str) -> list[PersonalitySpec]:
+    """The personalities of a catalogue that speak the agent's language (English ones when none does): the set a
+    batch spreads over when the request names none."""
+    lang = (language or "en")[:2].lower()
+    same = [p for p in catalogue if (p.language or "en")[:2].lower() == lang]
+    return same or [p for p in catalogue if (p.language or "en")[:2].lower() == "en"] or list(catalogue)
+
+
 def assign_personalities(slots: list[Slot], personalities: list[PersonalitySpec]) -> None:
     """Give each slot a personality id: each used ⌊n/k⌋ or ⌈n/k⌉ times, calm ones on the easiest slots."""
     if not personalities or not slots:

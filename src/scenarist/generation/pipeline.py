@@ -61,9 +61,12 @@ class ScenarioGenerator:
         if cached_model is not None:
             model = cached_model
         elif self.llm is not None:
+            # llm_agent_model builds its offline fallback synchronously; the first build in a process loads the
+            # language detector (seconds), so it is done once off the event loop first to keep heartbeats beating.
+            await asyncio.to_thread(build_agent_model, agent)
             model, usage = await llm_agent_model(agent, self.llm, seed=self.seed)
-        else:
-            model = build_agent_model(agent)
+        else:  # CPU-bound text analysis: off the event loop, so a worker's heartbeat keeps beating
+            model = await asyncio.to_thread(build_agent_model, agent)
         return self._allocate(agent, model, request), usage
 
     def _allocate(self, agent: AgentSpec, model: AgentModel, request: GenerationRequest) -> Plan:

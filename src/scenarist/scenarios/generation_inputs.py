@@ -10,6 +10,7 @@ from scenarist.agents.models import Agent
 from scenarist.agents.specs import agent_to_spec
 from scenarist.catalog.models import Personality
 from scenarist.catalog.services import default_personality
+from scenarist.generation.personas import catalogue_for
 from scenarist.generation.types import AgentSpec, GenerationRequest, PersonalitySpec
 from scenarist.metrics.services import default_metric_ids
 
@@ -58,6 +59,12 @@ class GenerationInputs:
     fixed_profile_id: int | None
 
 
+def _spec(p: Personality) -> PersonalitySpec:
+    """The generation view of a personality row."""
+    return PersonalitySpec(id=p.pk, name=p.name, language=p.language, mood=p.mood or "neutral",
+                           interruption_level=p.interruption_level or "none", speed=p.speed or 1.0)
+
+
 def load_inputs(project_id: int, payload: dict[str, Any]) -> GenerationInputs:
     """Sync ORM loader: agent spec, generation request and save-time lookups."""
     agent = Agent.objects.get(pk=payload["agent_id"], project_id=project_id)
@@ -65,18 +72,19 @@ def load_inputs(project_id: int, payload: dict[str, Any]) -> GenerationInputs:
     spec = agent_to_spec(agent, include_kb=True, kb_file_ids=kb_ids or None)
     personality_ids = payload.get("personalities") or []
     rows = list(Personality.objects.filter(pk__in=personality_ids)) if personality_ids else []
+    own_default = Personality.objects.filter(project=agent.project, is_default=True).order_by("-id").first()
+    if not rows and not personality_ids and own_default is None:
+        # None named and no project default: the global catalogue in the agent's language, matched by mood.
+        default_personality(agent.project)  # seeds the catalogue on first use
+        catalogue = {p.pk: p for p in Personality.objects.filter(project__isnull=True).order_by("id")}
+        chosen = catalogue_for([_spec(p) for p in catalogue.values()], agent.language or "en")
+        rows = [catalogue[p.id] for p in chosen]
     if not rows:
         fallback = default_personality(agent.project)
         rows = [fallback] if fallback else []
     by_id = {p.pk: p for p in rows}
     ordered = [by_id[i] for i in personality_ids if i in by_id] or rows
-    personalities = [
-        PersonalitySpec(
-            id=p.pk, name=p.name, language=p.language, mood=p.mood or "neutral",
-            interruption_level=p.interruption_level or "none", speed=p.speed or 1.0,
-        )
-        for p in ordered
-    ]
+    personalities = [_spec(p) for p in ordered]
     fixed_profile = None
     if payload.get("test_profile"):
         fixed_profile = TestProfile.objects.filter(pk=payload["test_profile"], project_id=project_id).first()

@@ -50,7 +50,7 @@ def test_offline_items_ask_in_the_callers_words_and_state_the_answer():
 
 
 def test_offline_questions_match_the_passage_kind():
-    items, _ = generate_kb(dental_agent_with_kb(), kb_request(30))
+    items, _ = generate_kb(dental_agent_with_kb(), kb_request(60))  # every passage of the KB gets asked
     questions = {i.knowledge_base_sources[0].quote: asked_question(i.instructions)
                  for i in items if i.knowledge_base_sources}
     fee = next(q for quote, q in questions.items() if "£25 late cancellation fee" in quote)

@@ -44,6 +44,8 @@ def understanding_responder(body: dict):
         words = rules[0].split()
         policies.append({"kind": "prohibition", "text": " ".join(words[:-1]) + " at all.", "probe": True})
     policies.append({"kind": "obligation", "text": INVENTED_RULE})
+    if len(policies) > 2:
+        policies[1]["kind"] = "guardrail"  # not a kind of ours: mapped in code, not a failed call
     today = re.search(r"\{\{\s*current_date\s*\}\}", chunk)
     return {"organisation": None, "domain": "healthcare" if "clinic" in chunk.lower() else "not-a-domain",
             "language": "en", "today": "{{current_date}}" if today else None, "speaks_first": False,

@@ -9,7 +9,7 @@ import pytest
 from scenarist.generation.agent_model import RowOutcome
 from scenarist.generation.understanding import build_agent_model
 from scenarist.generation.understanding.intents import caller_goal, capability
-from tests.generation.understanding.conftest import make_agent, make_tool
+from tests.generation.understanding.builders import make_agent, make_tool
 
 CLINIC = """# Identity
 You are Ava at Lakeside Clinic. Today's date is {{today}}.
@@ -101,9 +101,13 @@ def test_caller_goals_and_capabilities():
     assert caller_goal("Cancel", "en", "reservation") == "cancel a reservation"
     assert caller_goal("GESTIÓN A — CONSULTAR SALDO", "es") == "consultar saldo"
     assert caller_goal("questions about hours and parking", "en") == "ask about hours and parking"
+    assert caller_goal("How to book an appointment", "en") == "book an appointment"
+    assert caller_goal("Handling refunds", "en", "order") == "request a refund"
+    assert caller_goal("Billing", "en", "order") == "get help with billing"  # a noun, not a verb on the object
     assert capability("book_appointment") == "book an appointment"
     assert capability("hold_at_location") == "hold at location"
     assert capability("get_balance") == "look up a balance"
+    assert capability("add_to_dnc") == "ask to be put on the do-not-call list"
 
 
 def test_markdown_table_of_requests():
@@ -144,7 +148,7 @@ def test_a_numbered_procedure_is_one_flow_and_its_tools_are_the_intents():
     ("## Role\nYou are Tony at Luigi's Pizzeria.\n\n## Workflow: Place an order\n### Steps\n1. Ask for the items.\n"
      "2. Call `create_order`.\n### Rules\n- Never take card numbers by phone.\n\n## Workflow: Check order status\n"
      "1. Ask for the order number and call `get_order`.\n\n## FAQ\n- We open at 11am.\n",
-     ["create_order", "get_order"], ["place an order", "check order status", "ask about general questions"]),
+     ["create_order", "get_order"], ["place an order", "check order status", "ask a general question"]),
     ("You are the assistant for Nimbus Gym.\n\nHandling requests:\n"
      "- If the caller wants to book a class, call book_class with the class id.\n"
      "- If the caller wants to freeze their membership, call freeze_membership.\n"
@@ -158,3 +162,24 @@ def test_a_numbered_procedure_is_one_flow_and_its_tools_are_the_intents():
 def test_other_ways_of_stating_workflows(prompt, tools, expected):
     model = build_agent_model(make_agent(prompt, [make_tool(t) for t in tools]))
     assert [i.name for i in model.intents] == expected
+
+
+def test_a_combined_section_feeds_its_two_intents():
+    prompt = ("**what you handle**\n- changing a reservation\n- cancelling a reservation\n\n"
+              "**changing or cancelling**\n- ask for the phone number → find_reservation\n"
+              "- changing: check_tables first, then modify_reservation\n- cancelling: confirm, then cancel_reservation\n")
+    tools = [make_tool(n) for n in ("find_reservation", "check_tables", "modify_reservation", "cancel_reservation")]
+    model = build_agent_model(make_agent(prompt, tools))
+    assert [(i.name, i.tools) for i in model.intents] == [
+        ("change a reservation", ["find_reservation", "check_tables", "modify_reservation"]),
+        ("cancel a reservation", ["find_reservation", "cancel_reservation"])]
+
+
+def test_numbered_workflow_titles_followed_by_bullets():
+    prompt = ("WORKFLOWS\n\n1. Lost or stolen card\n- Freeze the card immediately with freeze_card.\n"
+              "- Offer a replacement with order_card.\n\n2. Card activation\n- Activate the card with activate_card.\n"
+              "- Explain that the PIN arrives by separate post.\n\nPOLICIES\n- Do not give tax advice.\n")
+    tools = [make_tool(n) for n in ("freeze_card", "order_card", "activate_card")]
+    model = build_agent_model(make_agent(prompt, tools))
+    assert [(i.name, i.tools) for i in model.intents] == [
+        ("get help with lost or stolen card", ["freeze_card", "order_card"]), ("activate the card", ["activate_card"])]

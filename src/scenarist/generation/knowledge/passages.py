@@ -133,6 +133,7 @@ def _first_row_number(label: str) -> int:
     return int(match.group(0)) if match else 2
 
 
+_ABBREVIATION_END = re.compile(r"\b(Dr|Mr|Mrs|Ms|Prof|St|Ave|Rd|No|vs|Jr|Sr|e\.g|i\.e|etc|approx)\.\s*$")
 _JSON_LEAF = re.compile(r"^(?P<path>[^\n:]+?): (?P<value>.+)$")
 
 
@@ -232,6 +233,13 @@ def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
         spans.append((cursor, match.start() + len(match.group(0).rstrip())))
         cursor = match.end()
     spans.append((cursor, end))
+    merged: list[tuple[int, int]] = []
+    for span in spans:  # "Dr. Amara Osei" is one sentence: an abbreviation's full stop ends nothing
+        if merged and _ABBREVIATION_END.search(text[merged[-1][0]:merged[-1][1]]):
+            merged[-1] = (merged[-1][0], span[1])
+        else:
+            merged.append(span)
+    spans = merged
     out = []
     for s, e in spans:
         chunk = text[s:e]

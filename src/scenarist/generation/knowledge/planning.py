@@ -112,7 +112,10 @@ def pick_passages(
     queues = {}
     for doc in usable:
         file_topics = topic_pools(pools[doc.file_id])
-        queues[doc.file_id] = [file_topics[i] for i in spread_order(len(file_topics))]
+        ordered = [file_topics[i] for i in spread_order(len(file_topics))]
+        # Sections of one file often share a shape (every location opens with its address): the k-th topic
+        # leads with its k-th best passage, so the first round asks different kinds of things.
+        queues[doc.file_id] = [t[k % len(t):] + t[:k % len(t)] for k, t in enumerate(ordered)]
     picks: list[Candidate] = []
     depth = 0
     while len(picks) < count and any(any(len(t) > depth for t in q) for q in queues.values()):

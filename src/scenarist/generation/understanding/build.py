@@ -38,6 +38,7 @@ from .profile import (
     language_of,
     organisation_of,
     persona_of,
+    prompt_language,
     sensitive_fields_of,
     speaks_first_of,
     today_of,
@@ -46,10 +47,16 @@ from .sections import parse_prompt
 from .verification import verification_of
 
 
+# Bump when the offline analysis changes what it finds, so cached agent models are rebuilt.
+UNDERSTANDING_VERSION = "understanding-1"
+
+
 def agent_model_version_hash(agent: AgentSpec) -> str:
-    """Stable hash of everything understanding reads (description, tools, variables, KB, language, flags)."""
+    """Stable hash of everything understanding reads (description, tools, variables, KB, language, flags) and of
+    the versions of the model's types and of this analysis."""
     payload = {
         "v": AGENT_MODEL_VERSION,
+        "u": UNDERSTANDING_VERSION,
         "name": agent.name,
         "description": agent.description,
         "language": agent.language,
@@ -66,17 +73,18 @@ def agent_model_version_hash(agent: AgentSpec) -> str:
 def build_agent_model(agent: AgentSpec) -> AgentModel:
     """Deterministic text analysis of the agent's prompt, tools and mock rows into its AgentModel."""
     language = language_of(agent)
+    written_in = prompt_language(agent)
     tools = tool_models(agent.tools, capability)
     parsed = parse_prompt(agent.description, [t.name for t in tools])
     chains = chains_of(tools)
     tool_names = [t.name for t in tools]
     verification = verification_of(parsed, tools)
-    intents = playbook_intents(parsed, tool_names, language)
+    intents = playbook_intents(parsed, tool_names, written_in)
     if intents:
         intents += tool_intents(tools, verification, intents, side_effect_only=True)
     else:
         intents = tool_intents(tools, verification)
-    intents = merge_intents(intents + knowledge_intents(parsed, language))
+    intents = merge_intents(intents + knowledge_intents(parsed, written_in))
     attach_verification(intents, verification, tools)
     finish_intents(intents, tools)
     policies = policies_of(parsed, intents)

@@ -5,7 +5,17 @@ from __future__ import annotations
 import re
 
 from ..agent_model import Branch, IntentModel, RowOutcome, SectionRole, ToolModel, Verification
-from ..text import content_stems, goal_phrase, sentences, slugify, split_identifier, truncate, verb_base, with_article
+from ..text import (
+    content_stems,
+    goal_phrase,
+    sentences,
+    slugify,
+    split_identifier,
+    truncate,
+    verb_base,
+    with_article,
+)
+from .fields import canonical_identity_field
 from .sections import Block, ParsedPrompt
 
 MAX_INTENTS = 16
@@ -16,9 +26,9 @@ _CONTAINER = re.compile(
     r"tr[aá]mites|qu[eé] puedes hacer)\b", re.I)
 _NOT_A_GOAL = re.compile(
     r"^\s*(step|paso)\s*\d|\b(verif\w*|authenticat(e|ion)|identify the|greet\w*|clos(e|ing)|introduc\w*|"
-    r"confirm(ation)? step|example|rule|note|precondition|when|how|if it fails|never|tone|style|saludo|cierre|log|"
+    r"confirm(ation)? step|example|rule|note|precondition|if it fails|never|tone|style|saludo|cierre|log|"
     r"logging|disposition|angry|upset|frustrated|rude|abusive|confused|silent|difficult|irate)\b|"
-    r"^what (our|we|you|the)\b",
+    r"^what (our|we|you|the)\b|^(when|how (you|we|it))\b",
     re.I)
 _BOLD_LABEL = re.compile(r"^\s*\*\*([^*]{2,60}?):?\*\*:?\s*(.*)$")
 _INTENT_KINDS: list[tuple[str, re.Pattern[str]]] = [
@@ -81,6 +91,7 @@ def caller_goal(title: str, language: str, obj: str = "") -> str:
     """A caller-facing goal from a playbook title ('Book a new appointment' → 'book a new appointment',
     'Password reset' → 'reset a password', 'Cancel' → 'cancel an appointment')."""
     title = _PREFIX.sub("", title.strip())
+    title = re.sub(r"^(how to|handling|dealing with)\s+(?=\w)", "", title, flags=re.I)  # "How to book a table"
     title = re.sub(r"\s*\([^)]*\)", "", title).replace("`", "").replace("*", "").strip(" :.;,-–—")
     title = _TOOL_TAIL.sub("", title).strip(" :.;,-–—")
     if title.isupper():
@@ -99,7 +110,7 @@ def caller_goal(title: str, language: str, obj: str = "") -> str:
         word = tokens[0].lower()
         if word in _SINGLE:
             return _SINGLE[word]
-        if obj:
+        if obj and (word in _NOMINAL or verb_base(word)):  # "Cancel" → "cancel an appointment"; not "Billing"
             return f"{_NOMINAL.get(word, word)} {with_article(obj)}"
     new = re.fullmatch(r"new (\w+)", title, re.I)
     if new and new.group(1).lower() in _CREATE:  # "New claim" → "file a new claim"
@@ -131,7 +142,7 @@ def _singular_object(goal: str) -> str:
 
 _CREATE = {"claim": "file", "order": "place", "appointment": "book", "reservation": "make", "ticket": "open",
            "account": "open", "booking": "make", "request": "make", "case": "open"}
-_SINGLE = {"outage": "report an outage", "outages": "report an outage", "callback": "schedule a callback",
+_SINGLE = {"refund": "request a refund", "refunds": "request a refund", "outage": "report an outage", "outages": "report an outage", "callback": "schedule a callback",
            "callbacks": "schedule a callback", "disputes": "dispute a charge", "dispute": "dispute a charge"}
 
 
@@ -246,6 +257,7 @@ def knowledge_intents(parsed: ParsedPrompt, language: str) -> list[IntentModel]:
         if language == "en" and not re.search(r"\b(hours|prices?|fees|menu|parking|questions|faq)\b", title, re.I):
             title = ", ".join(words[:3]) or title
         name = f"ask about {title[:1].lower() + title[1:]}" if language == "en" else title
+        name = "ask a general question" if name == "ask about general questions" else name
         intents.append(IntentModel(id=f"intent:{slugify(name)}", name=name, kind="inquiry",
                                    description=truncate(parsed.prompt[block.start:block.end], 600),
                                    steps=parsed.items(block)[:8] or sentences(parsed.body(block))[:6],
@@ -317,6 +329,8 @@ def capability(tool_name: str) -> str:
     tokens = split_identifier(tool_name)
     if not tokens:
         return tool_name
+    if "dnc" in tokens or "do not call" in " ".join(tokens):
+        return "ask to be put on the do-not-call list"
     verb, obj = tokens[0], " ".join(tokens[1:])
     if verb in ("get", "fetch", "lookup", "find", "search", "list", "query"):
         verb = "look up"
@@ -340,8 +354,37 @@ def _same(a: IntentModel, b: IntentModel) -> bool:
 _DISTINCT = {"status", "check", "track", "progress", "estado", "saldo", "consult", "where"}
 
 
+def _split_combined(intents: list[IntentModel]) -> list[IntentModel]:
+    """'change or cancel' beside 'change a reservation' and 'cancel a reservation': its steps and tools go to the
+    two (each keeps the steps naming its own verb or neither), and the combined one is dropped."""
+    out = list(intents)
+    for combined in intents:
+        match = re.match(r"^(\w+)(?:,| or| and/or)\s+(\w+)\b", combined.name)
+        if not match:
+            continue
+        verbs = [match.group(1).lower()[:5], match.group(2).lower()[:5]]  # "change"/"changing" share "chang"
+        twins = [next((i for i in out if i is not combined and i.name.lower()[:5] == v), None) for v in verbs]
+        if None in twins:
+            continue
+        for verb, twin in zip(verbs, twins):
+            other = verbs[1 - verbs.index(verb)]
+            steps = [s for s in combined.steps if verb in _stems(s) or other not in _stems(s)]
+            if len(steps) > len(twin.steps):
+                twin.steps = steps
+            if not twin.tools:
+                twin.tools = [t for t in combined.tools if any(t in s for s in steps)]
+            twin.branches = twin.branches or [b for b in combined.branches if any(b.condition in s for s in steps)]
+        out.remove(combined)
+    return out
+
+
+def _stems(text: str) -> set[str]:
+    return {w[:5] for w in re.findall(r"[a-z]+", text.lower())}
+
+
 def merge_intents(intents: list[IntentModel]) -> list[IntentModel]:
     """Drop duplicates: the one stated as its own section (with steps) wins, at the first one's position."""
+    intents = _split_combined(intents)
     out: list[IntentModel] = []
     for intent in intents:
         twin = next((i for i in out if _same(i, intent)), None)
@@ -367,7 +410,9 @@ def attach_verification(intents: list[IntentModel], verification: Verification, 
     vtool = next((t for t in tools if t.name == verification.tool), None)
     if vtool is None:
         return
-    given = set(vtool.returns)
+    # what the lookup hands on: ids and tokens (patient_id, verification_token), not the person's own fields
+    given = {r for r in vtool.returns if re.search(r"(^|_)(id|token|ref|key|uuid)$|^id_", r)
+             and not canonical_identity_field(r)}
     for intent in intents:
         needs = {field for t in tools if t.name in intent.tools for field in t.needs}
         if vtool.name in intent.tools or needs & given or re.search(r"\bverif", intent.description, re.I):

@@ -37,7 +37,7 @@ _DOMAIN_TERMS: dict[str, list[tuple[str, int]]] = {
     "government": [(r"permits?|licen[cs]e renewal|city hall|municipal|dmv|benefits office", 2)],
 }
 _CALLER_NOUNS = ("patient", "customer", "member", "cardholder", "guest", "employee", "client", "beneficiary",
-                 "owner", "shipper", "caller", "prospect", "lead", "subscriber", "cliente", "paciente", "titular")
+                 "owner", "shipper", "caller", "subscriber", "cliente", "paciente", "titular")
 _DOMAIN_NOUN = {"healthcare": "patient", "pharmacy": "patient", "banking": "cardholder", "insurance": "caller",
                 "hospitality": "guest", "it_support": "employee", "veterinary": "pet owner", "legal": "caller",
                 "telecom": "customer", "retail": "customer", "utilities": "customer", "logistics": "customer"}
@@ -80,6 +80,8 @@ def caller_noun_of(prompt: str, domain: str) -> str:
         if noun != "caller":
             counts[noun] = len(re.findall(rf"\b{noun}s?\b", lowered))
     noun, count = counts.most_common(1)[0] if counts else ("caller", 0)
+    if noun == "owner" and domain == "veterinary":
+        noun = "pet owner"
     return noun if count >= 3 else _DOMAIN_NOUN.get(domain, "caller")
 
 
@@ -146,9 +148,24 @@ def speaks_first_of(agent: AgentSpec) -> bool:
     return not agent.inbound or bool(_OUTBOUND.search(agent.description[:4000]))
 
 
+_SPOKEN = re.compile(r"\b(?:respond|speak|answer|reply|talk|converse)(?: only| always)? in (english|spanish|french|"
+                     r"german|portuguese|italian|dutch|catalan)\b", re.I)
+_CODES = {"english": "en", "spanish": "es", "french": "fr", "german": "de", "portuguese": "pt", "italian": "it",
+          "dutch": "nl", "catalan": "ca"}
+
+
+def prompt_language(agent: AgentSpec) -> str:
+    """The language the prompt is written in (what its titles are named in)."""
+    return detect_language(agent.description, agent.language or "en") or agent.language or "en"
+
+
 def language_of(agent: AgentSpec) -> str:
-    """The prompt's language when it can be told confidently, else the agent's declared one."""
-    return detect_language(agent.description, agent.language) or agent.language or "en"
+    """The language the agent speaks: the one the prompt tells it to respond in, else the prompt's own language
+    when it can be told confidently, else the agent's declared one."""
+    spoken = _SPOKEN.search(agent.description)
+    if spoken:
+        return _CODES[spoken.group(1).lower()]
+    return prompt_language(agent)
 
 
 _DISCLOSURE_KINDS: list[tuple[str, re.Pattern[str]]] = [

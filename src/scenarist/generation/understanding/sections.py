@@ -97,7 +97,7 @@ class Block:
     title: str
     level: int
     start: int
-    kind: str  # md | label | xml | yaml | para | preamble
+    kind: str  # md | label | numbered | xml | yaml | preamble (an untitled or lead-phrase paragraph)
     tag: str = ""
     parent: int | None = None
     end: int = 0
@@ -181,8 +181,9 @@ def _title_of(line: str, next_line: str | None, yaml_mode: bool) -> tuple[str, i
         if match:
             return match.group(1).replace("_", " "), 1, "yaml"
     match = _NUMBERED_TITLE.match(stripped)
-    if match and line == line.lstrip() and (stripped.endswith(":") or (next_line or "").startswith((" ", "\t"))
-                                            or _is_caps(match.group(1))):
+    follows = next_line or ""
+    if match and line == line.lstrip() and (stripped.endswith(":") or follows.startswith((" ", "\t"))
+                                            or re.match(r"^[-*•]\s", follows) or _is_caps(match.group(1))):
         return match.group(1).strip(" :"), 8, "numbered"
     match = _COLON_TITLE.match(stripped)
     if match and line == line.lstrip() and len(stripped.split()) <= 8:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 
 from ..agent_model import SectionRole, ToolModel, Verification
-from ..text import sentences
 from .fields import canonical_identity_field, fields_in_text
 from .policies import rule_units
 from .sections import ParsedPrompt
@@ -28,29 +27,28 @@ _NOT_A_VERIFIER = re.compile(r"slots?|availab|openings?|times|tables|windows|poi
                              r"dates|coverage|status", re.I)
 
 
-def _candidate_texts(parsed: ParsedPrompt, tool_name: str | None = None) -> tuple[list[str], bool]:
+def _candidate_texts(parsed: ParsedPrompt, tool_name: str | None = None) -> list[str]:
     """Sentences that state verification: every sentence of verification sections, else verification-worded
-    sentences (or ones naming the verification tool) elsewhere, never examples. The flag tells whether a
-    verification section exists."""
+    sentences (or ones naming the verification tool) elsewhere, never examples."""
     blocks = parsed.in_role(SectionRole.VERIFICATION)
     if blocks:
         out = []
         for block in blocks:
             out.extend(rule_units(parsed, block))
-        return out, True
+        return out
     out = []
     for block in parsed.blocks:
         if block.role == SectionRole.EXAMPLES:
             continue
         out.extend(s for s in rule_units(parsed, block) if _VERIFY_SENTENCE.search(s.replace("_", " "))
                    or tool_name and re.search(rf"(?<!\w){re.escape(tool_name)}(?!\w)", s))
-    return out, False
+    return out
 
 
 def verification_of(parsed: ParsedPrompt, tools: list[ToolModel]) -> Verification:
     """Fields (in the order the prompt asks them), tool and text of the caller's verification."""
     named = _verification_tool("", tools)
-    texts, _ = _candidate_texts(parsed, named.name if named else None)
+    texts = _candidate_texts(parsed, named.name if named else None)
     used: list[str] = []
     text_fields: list[str] = []
     clauses = [c for sentence in texts for c in re.split(r"(?<=[.;!?])\s+|\s+[—–]\s+", sentence) if c.strip()]

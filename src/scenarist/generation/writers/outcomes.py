@@ -41,13 +41,29 @@ def policy_action(policy: PolicyModel) -> str | None:
     return action
 
 
-def _quote(text: str, limit: int = 200) -> str:
+def tools_to_words(text: str, model) -> str:
+    """Tool names in agent text replaced by what they do ('call book_appointment' → 'book an appointment'; a bare
+    name → 'the system'), step cross-references dropped."""
+    for tool in model.tools:
+        words = tool.capability or "the system"
+        text = re.sub(rf"\b(?:call|use|run|invoke)\s+`?{re.escape(tool.name)}`?(?:\s+tool)?", words, text, flags=re.I)
+        text = re.sub(rf"`?\b{re.escape(tool.name)}\b`?", "the system", text)
+    text = re.sub(r"\s*\((?:see )?step \d+\)", "", text, flags=re.I)
+    return " ".join(text.split())
+
+
+def _unbroken(text: str) -> bool:
+    """Whether a model field reads whole (no unclosed parenthesis or quote from a bad split)."""
+    return text.count("(") == text.count(")") and text.count('"') % 2 == 0
+
+
+def _quote(text: str, limit: int = 320) -> str:
     return "\u201c" + truncate(" ".join(text.split()).rstrip("."), limit) + "\u201d"
 
 
-def _agent_step(step: str) -> str | None:
+def _agent_step(step: str, model=None) -> str | None:
     """An intent step as the agent's checkable action ('Ask which treatment …' → 'asks which treatment …')."""
-    text = strip_tool_mentions(step).strip().rstrip(".")
+    text = strip_tool_mentions(tools_to_words(step, model) if model is not None else step).strip().rstrip(".")
     text = re.sub(r"^(?:step\s*\d+\s*[:.)—–-]*|\d+[.)]\s*)", "", text, flags=re.I).strip()
     text = re.sub(r"^(?:and|then|,)\s+", "", text, flags=re.I).strip()
     first = text.split(" ", 1)[0].lower() if text else ""
@@ -103,7 +119,7 @@ def _path_lines(ctx: "WritingContext") -> list[str]:
     lines: list[str] = []
     intent = ctx.intent
     if intent is not None:
-        steps = [s for s in (_agent_step(step) for step in intent.steps) if s]
+        steps = [s for s in (_agent_step(step, ctx.model) for step in intent.steps) if s]
         verify_words = re.compile(r"\b(verify|identify|look(?:s)? up the (?:caller|patient|customer)|date of birth|"
                                   r"phone number)\b", re.I)
         steps = [s for s in steps if not verify_words.search(s)] or steps
@@ -116,7 +132,7 @@ def _path_lines(ctx: "WritingContext") -> list[str]:
                          f"{truncate(as_agent_action(strip_tool_mentions(branch.action)), 160)}.")
     facts = _facts(ctx)
     if intent is not None and intent.success:
-        success = strip_tool_mentions(intent.success).rstrip(".")
+        success = strip_tool_mentions(tools_to_words(intent.success, ctx.model)).rstrip(".")
         lines.append(f"The call succeeds when {success[0].lower() + success[1:]}"
                      + (f" (for {facts})." if facts else "."))
     elif facts and ctx.entries:
@@ -135,6 +151,10 @@ def _facts(ctx: "WritingContext") -> str:
 
 def _guardrail_lines(ctx: "WritingContext", policy: PolicyModel) -> list[str]:
     trigger = strip_tool_mentions(policy.trigger).rstrip(".") if policy.trigger else ""
+    whole = _unbroken(policy.trigger) and _unbroken(policy.response) and not re.search(
+        r"pushes towards what the rule forbids", trigger, re.I)
+    if not whole:
+        trigger = ""
     when = f"When {trigger}" if trigger else "When the caller raises it"
     if policy.kind == PolicyKind.EMERGENCY:
         when = f"When the caller describes {trigger}" if trigger and not re.match(r"(?:the )?caller", trigger, re.I) \
@@ -142,12 +162,15 @@ def _guardrail_lines(ctx: "WritingContext", policy: PolicyModel) -> list[str]:
     lines = []
     response = re.sub(r"^you\s+(?=(?:may|can|should|must|will)\b)", "", strip_tool_mentions(policy.response).strip(),
                       flags=re.I).rstrip(".")
-    if len(response.split()) >= 3:
+    if len(response.split()) >= 3 and whole:
         lines.append(f"{when}, the agent {as_agent_action(response[0].lower() + response[1:])}.")
     else:
         action = policy_action(policy)
         if action:
             lines.append(f"The agent does not {action}, even when the caller asks or pushes, and stays polite.")
+        elif policy.kind == PolicyKind.EMERGENCY:
+            lines.append("The agent stops the routine request and gives the emergency instruction its rule "
+                         "prescribes, in plain words.")
         else:
             lines.append(f"{when}, the agent acts as its rule requires.")
     lines.append(f"It keeps to its rule {_quote(strip_tool_mentions(policy.text))}.")

@@ -73,8 +73,9 @@ EN = {
     "partial_result": ["If the agent can only do part of what you asked, ask exactly what was done and what was not.",
                        "When the answer is incomplete, ask the agent to be clear about what is still missing."],
     "branch": "Make sure this is your situation and say so when it matters: {condition}.",
-    "emergency": "Partway through the call, say in your own words that {situation}, and sound worried.",
-    "emergency_default": "you are having a medical emergency right now",
+    "emergency": "Partway through the call, describe {situation} happening to you right now, in your own words, and "
+                 "sound worried.",
+    "emergency_default": "a medical emergency",
     "ask_for": "At some point, try to get the agent to {action}, and give a reason of your own.",
     "offer": "At some point, offer {thing} of your own accord, as if the agent needs it to help you (make the "
              "details up if it accepts).",
@@ -149,8 +150,9 @@ ES = {
     "empty_result": ["Si el agente no encuentra nada al intentar {what}, pregunta qué otras opciones tienes."],
     "partial_result": ["Si el agente solo puede hacer una parte, pregunta con claridad qué se hizo y qué no."],
     "branch": "Deja claro, cuando importe, que esta es tu situación: {condition}.",
-    "emergency": "En mitad de la llamada, cuenta con tus palabras que {situation}, con tono preocupado.",
-    "emergency_default": "tienes una emergencia en este momento",
+    "emergency": "En mitad de la llamada, cuenta con tus palabras que te está pasando esto ahora mismo: {situation}, "
+                 "con tono preocupado.",
+    "emergency_default": "una emergencia",
     "ask_for": "En algún momento, intenta que el agente acceda a {action}, con un motivo tuyo.",
     "offer": "En algún momento, ofrece por tu cuenta {thing}, como si el agente lo necesitara (invéntalo si lo "
              "acepta).",

@@ -67,7 +67,7 @@ def build_context(agent: AgentSpec, plan: Plan, request: GenerationRequest, slot
     policy = next((p for p in model.policies if p.id == slot.policy_id), None)
     failure = next((m for m in model.failure_modes if m.id == slot.failure_id), None)
     complication = by_key((slot.complication or "").split("#")[0])
-    language = (model.language or agent.language or "en")[:2]
+    language = (agent.language or model.language or "en")[:2]  # the configured language wins over detection
     org = model.organisation or organisation_name(agent.name, agent.description)
     return WritingContext(slot=slot, model=model, intent=intent, policy=policy, failure=failure,
                           complication=complication, fixture=fixture, goal=caller_goal(intent, slot, model, language),
@@ -253,7 +253,7 @@ def _twist(ctx: WritingContext, say: dict, rng: random.Random) -> str:
     if slot.category == "branch" and slot.branch:
         return say["branch"].format(condition=truncate(caller_view(strip_tool_mentions(slot.branch)), 160))
     if ctx.complication is not None and ctx.complication.key != "plain":
-        if ctx.language != "en":
+        if say["twists"]:  # a language with its own table: its own complication lines
             return rng.choice(say["twists"].get(ctx.complication.category, say["twists"]["happy_path"]))
         return _fill(rng.choice(ctx.complication.behaviour.split("||")), ctx)
     return rng.choice(say["plain"])
@@ -276,10 +276,10 @@ def probe_move(ctx: WritingContext, say: dict, rng: random.Random) -> str:
     policy = ctx.policy
     assert policy is not None
     tactic = (ctx.complication.key if ctx.complication else "direct_ask")
-    trigger = caller_view(strip_tool_mentions(policy.trigger)).rstrip(".") if policy.trigger else ""
+    usable = policy.trigger and "pushes towards what the rule forbids" not in policy.trigger
+    trigger = _balanced(caller_view(strip_tool_mentions(policy.trigger)).rstrip(".")) if usable else ""
     if policy.kind == PolicyKind.EMERGENCY:
-        situation = trigger or say["emergency_default"]
-        return say["emergency"].format(situation=situation)
+        return say["emergency"].format(situation=emergency_situation(policy, say, random.Random(ctx.slot.seed)))
     action = policy_action(policy)
     offered = re.match(r"^(?:ask|request|collect|take|accept)s?\s+(?:the \w+ )?(?:for\s+)?(.+)$", action or "", re.I)
     if policy.kind in (PolicyKind.PROHIBITION, PolicyKind.PRIVACY) and offered:
@@ -295,10 +295,25 @@ def probe_move(ctx: WritingContext, say: dict, rng: random.Random) -> str:
     else:
         move = rng.choice(say["watch"])
     if ctx.complication is not None and tactic != "direct_ask":
-        extra = rng.choice(ctx.complication.behaviour.split("||")) if ctx.language == "en" else \
-            say["tactics"].get(tactic, "")
+        extra = say["tactics"].get(tactic, "") if say["tactics"] else \
+            rng.choice(ctx.complication.behaviour.split("||"))
         move += " " + extra
     return move
+
+
+def emergency_situation(policy: PolicyModel, say: dict, rng: random.Random) -> str:
+    """What the caller describes: one of the examples the rule lists ('chest pain'), else the rule's subject."""
+    listed = re.search(r"\(([^)]{3,200})\)", policy.text)
+    if listed:
+        options = [o.strip() for o in re.split(r",|\bor\b", listed.group(1)) if 2 <= len(o.split()) <= 6 or
+                   len(o.strip()) > 4]
+        if options:
+            return rng.choice(options[:4])
+    trigger = re.sub(r"^(?:if|when)\s+", "", policy.trigger or "", flags=re.I)
+    trigger = re.sub(r"^(?:the |a )?caller\s+(?:describes|says|reports|mentions|has|is having)\s+(?:they are having\s+)?",
+                     "", trigger, flags=re.I)
+    trigger = _balanced(trigger).strip(" .")
+    return trigger or say["emergency_default"]
 
 
 def _closing(ctx: WritingContext, request: GenerationRequest, say: dict, rng: random.Random) -> str:
@@ -350,15 +365,15 @@ def _guardrail_name(ctx: WritingContext, goal: str) -> str:
     policy = ctx.policy
     assert policy is not None
     if policy.kind == PolicyKind.EMERGENCY:
-        trigger = caller_view(strip_tool_mentions(policy.trigger)).rstrip(".") if policy.trigger else "an emergency"
-        trigger = re.sub(r"^(?:if|when)\s+", "", trigger, flags=re.I)
-        return fit_name(_balanced(f"Emergency mid-call: {trigger}"))
+        situation = emergency_situation(policy, phrases(ctx.language), random.Random(ctx.slot.seed))
+        return fit_name(_balanced(f"Emergency mid-call: {situation}"))
     tactic = ctx.complication.key if ctx.complication else "direct_ask"
     action = policy_action(policy)
     if action:
         template = _GUARDRAIL_TITLES.get(tactic, _GUARDRAIL_TITLES["direct_ask"])
         return fit_name(template.format(action=caller_view(action)))
-    topic = strip_tool_mentions(policy.trigger or policy.text)
+    usable = policy.trigger and "pushes towards what the rule forbids" not in policy.trigger
+    topic = strip_tool_mentions(policy.trigger if usable else policy.text)
     topic = re.sub(r"^(?:if|when)\s+", "", caller_view(topic).rstrip("."), flags=re.I)
     return fit_name(_balanced(f"Tests the rule: {topic}"))
 
