@@ -1,0 +1,144 @@
+"""The LLM engine against the simulator: asked directly from the full prompt, long prompts chunked (never cut),
+answers validated (real tools, verbatim rules, canonical fields), mock rows computed in code, offline fallback."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from scenarist.generation.agent_model import DOMAINS
+from scenarist.generation.data_blocks import as_data
+from scenarist.generation.understanding import build_agent_model, llm_agent_model
+from scenarist.generation.understanding.llm_prompt import DEFAULT_CHUNK_CHARS, SYSTEM, chunks_of
+from scenarist.llm.client import OpenAICompatibleLLM
+from tests.generation.understanding.expected import corpus_slugs, load_agent
+from tests.generation.understanding.responders import INVENTED_RULE, understanding_responder
+from tests.llm.helpers import fast_config
+from tests.llm_sim import LLMSimulator, SimConfig
+from tests.llm_sim.config import SERVER_ERROR
+
+
+@pytest.fixture(scope="module")
+def sim():
+    simulator = LLMSimulator(SimConfig()).start()
+    yield simulator
+    simulator.stop()
+
+
+@pytest.fixture
+def llm(sim):
+    sim.reset()
+    return OpenAICompatibleLLM(fast_config(sim, max_concurrency=8))
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.replace("**", "").split()).lower()
+
+
+def test_the_model_is_asked_directly_and_its_answer_validated(sim, llm):
+    sim.set_responder(understanding_responder)
+    agent = load_agent("clinic-scheduling")
+    model, usage = asyncio.run(llm_agent_model(agent, llm))
+    assert model.engine == "llm" and usage.llm_calls == 1
+    assert [i.name for i in model.intents] == ["book a new appointment", "reschedule", "cancel",
+                                               "look up an upcoming appointment"]
+    tool_names = {t.name for t in model.tools}
+    assert all(set(i.tools) <= tool_names for i in model.intents)  # "not_a_tool" dropped
+    assert all(_norm(p.text) in _norm(agent.description) for p in model.policies)  # every rule verbatim
+    assert INVENTED_RULE not in [p.text for p in model.policies]
+    assert not any(p.text.endswith("at all.") for p in model.policies)  # the paraphrase became the real sentence
+    assert model.verification.fields == ["phone"] and model.verification.tool == "lookup_patient"
+    assert model.domain == "healthcare" and model.today == "{{current_date}}"
+    offline = build_agent_model(agent)
+    assert model.tools == offline.tools and model.chains == offline.chains  # rows and chains stay computed in code
+
+
+def test_the_request_carries_the_full_prompt_as_data_after_the_shared_prefix(sim, llm):
+    captured = []
+
+    def responder(body):
+        captured.append(body["messages"])
+        return understanding_responder(body)
+
+    sim.set_responder(responder)
+    agent = load_agent("xml-pharmacy")
+    asyncio.run(llm_agent_model(agent, llm))
+    system, user = captured[0][0]["content"], captured[0][1]["content"]
+    assert system == SYSTEM
+    assert user.startswith("<tools>")  # shared prefix first: instructions, tools, variables, then the prompt
+    assert "< role>" in user and "<role>" not in user  # the agent's tags are broken up: data, never our blocks
+    assert "offline" not in user.lower() and "draft" not in user.lower()
+
+
+def test_a_long_prompt_is_chunked_and_nothing_is_cut(sim, llm):
+    seen: list[str] = []
+
+    def responder(body):
+        user = body["messages"][1]["content"]
+        seen.append(user.split("<agent_prompt", 1)[1].split(">\n", 1)[1].rsplit("\n</agent_prompt>", 1)[0])
+        return understanding_responder(body)
+
+    sim.set_responder(responder)
+    agent = load_agent("medicare-leads")
+    assert len(agent.description) > 30_000
+    chunks = chunks_of(agent.description, 8_000)
+    assert len(chunks) >= 4 and "".join(chunks) == agent.description and max(map(len, chunks)) <= 8_000
+    asyncio.run(llm_agent_model(agent, llm, chunk_chars=8_000))
+    assert set(seen) == {as_data(c) for c in chunks}  # every part of the prompt reached the model
+
+
+def test_default_chunk_keeps_a_30k_prompt_in_two_calls():
+    agent = load_agent("medicare-leads")
+    assert len(chunks_of(agent.description)) == 2 and DEFAULT_CHUNK_CHARS < len(agent.description)
+
+
+def test_rules_of_every_chunk_are_merged(sim, llm):
+    sim.set_responder(understanding_responder)
+    agent = load_agent("clinic-scheduling")
+    model, usage = asyncio.run(llm_agent_model(agent, llm, chunk_chars=2_000))
+    assert usage.llm_calls == len(chunks_of(agent.description, 2_000)) > 2
+    texts = " ".join(p.text for p in model.policies)
+    assert "Never disclose another patient's information" in texts  # from an early chunk
+    assert "Never tell the caller an appointment is booked" in texts  # from the last chunk
+    assert [i.name for i in model.intents][:2] == ["book a new appointment", "reschedule"]
+
+
+def test_a_failing_provider_gives_the_offline_model(sim, llm):
+    sim.script_faults([SERVER_ERROR] * 20)
+    agent = load_agent("card-services")
+    model, _ = asyncio.run(llm_agent_model(agent, llm))
+    offline = build_agent_model(agent)
+    assert model.engine == "offline-fallback"
+    assert [i.name for i in model.intents] == [i.name for i in offline.intents]
+    assert model.notes[-1].startswith("LLM understanding failed")
+
+
+def test_an_unusable_answer_gives_the_offline_model_after_one_reask(sim, llm):
+    sim.set_responder(lambda body: {"intents": [], "policies": []})
+    model, usage = asyncio.run(llm_agent_model(load_agent("it-helpdesk"), llm))
+    assert model.engine == "offline-fallback" and usage.llm_calls == 2
+
+
+def test_schema_shaped_nonsense_never_leaks_into_the_model(sim, llm):
+    agent = load_agent("restaurant-reservations")  # no responder: the simulator invents values from the schema
+    model, _ = asyncio.run(llm_agent_model(agent, llm))
+    tool_names = {t.name for t in model.tools}
+    assert all(set(i.tools) <= tool_names for i in model.intents)
+    assert all(_norm(p.text) in _norm(agent.description) for p in model.policies)
+    assert model.domain in DOMAINS and model.intents
+
+
+@pytest.mark.parametrize("slug", corpus_slugs())
+def test_every_corpus_agent_gives_a_valid_model_through_the_llm_engine(sim, llm, slug):
+    sim.set_responder(understanding_responder)
+    agent = load_agent(slug)
+    model, usage = asyncio.run(llm_agent_model(agent, llm, chunk_chars=12_000))
+    offline = build_agent_model(agent)
+    assert model.engine in ("llm", "offline-fallback") and usage.llm_calls >= len(chunks_of(agent.description, 12_000))
+    assert model.intents and model.domain in DOMAINS
+    tool_names = {t.name for t in model.tools}
+    assert all(set(i.tools) <= tool_names for i in model.intents)
+    assert all(_norm(p.text) in _norm(agent.description) for p in model.policies)
+    assert model.tools == offline.tools and model.chains == offline.chains
+    assert {f.id for f in model.failure_modes} >= {f.id for f in offline.failure_modes if f.tool}
