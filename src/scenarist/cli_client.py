@@ -396,13 +396,17 @@ def cmd_scenarios_import(args: argparse.Namespace) -> int:
         records = read_suite_file(args.file, args.format)
     except (SuiteError, ValueError) as exc:
         raise UsageError(str(exc)) from None
-    report = import_records(_client(args), args.agent, records)
+    report = import_records(_client(args), args.agent, records, allow_duplicates=args.allow_duplicates)
     for warning in report.warnings:
         _err(f"warning: {warning}")
     if args.json:
-        _print_json({"created": [s.id for s in report.created], "warnings": report.warnings})
-    else:
-        print(f"Imported {len(report.created)} scenario(s) into agent {args.agent}.")
+        _print_json({"created": [s.id for s in report.created], "skipped": report.skipped,
+                     "warnings": report.warnings})
+        return 0
+    print(f"Imported {len(report.created)} scenario(s) into agent {args.agent}.")
+    if report.skipped:
+        print(f"Skipped {len(report.skipped)} scenario(s) agent {args.agent} already has (same name, instructions "
+              f"and expected outcome); pass --allow-duplicates to create them again.")
     return 0
 
 
@@ -511,6 +515,8 @@ def register_client_commands(parser: argparse.ArgumentParser, sub: Any) -> None:
     p.add_argument("file")
     p.add_argument("--agent", type=int, required=True, metavar="ID")
     p.add_argument("--format", choices=SUITE_FORMATS, default=None, help="default: from the extension")
+    p.add_argument("--allow-duplicates", action="store_true",
+                   help="also create scenarios the agent already has (same name, instructions, expected outcome)")
 
     personalities = sub.add_parser("personalities", help="personalities on a server").add_subparsers(
         dest="personalities_cmd", required=True)

@@ -96,3 +96,33 @@ def test_import_of_a_malformed_file_is_a_usage_error(cli, tmp_path):
     result = cli("scenarios", "import", str(bad), "--agent", "1")
     assert result.code == 2
     assert result.stderr.strip() == f"error: {bad}: scenario 1 has no name"
+
+
+def test_import_twice_skips_what_the_agent_already_has_and_names_records_the_user_knows(cli, tenant, tmp_path):
+    source = _agent_id(tenant, "Source desk")
+    _generate(tenant, source, 3)
+    suite = tmp_path / "suite.yaml"
+    assert cli("scenarios", "export", "--agent", str(source), "--out", str(suite)).code == 0
+    target = tenant.client.agents.create(agent_name="Bare desk", description="You answer calls.").id  # no tools
+
+    first = cli("scenarios", "import", str(suite), "--agent", str(target))
+    assert first.code == 0 and "Imported 3 scenario(s)" in first.stdout
+    exported_ids = [r["id"] for r in read_suite_file(suite)]
+    # a mock entry for a tool the target lacks is named, with the record's name, place and exported id
+    assert f"(#1 in the file, exported as scenario {exported_ids[0]})" in first.stderr
+    assert f"agent {target} has no tool 'lookup_patient'" in first.stderr
+
+    second = cli("scenarios", "import", str(suite), "--agent", str(target))
+    assert second.code == 0 and "Imported 0 scenario(s)" in second.stdout
+    assert "Skipped 3 scenario(s)" in second.stdout and "--allow-duplicates" in second.stdout
+    assert len(list(tenant.client.scenarios.iter(agent_id=target))) == 3
+
+    forced = cli("scenarios", "import", str(suite), "--agent", str(target), "--allow-duplicates", "--json")
+    assert forced.code == 0 and len(json.loads(forced.stdout)["created"]) == 3
+
+
+def test_import_into_a_missing_agent_names_the_agent(cli, tenant, tmp_path):
+    suite = tmp_path / "suite.yaml"
+    suite.write_text("format: scenarist-suite\nversion: 1\nscenarios: []\n")
+    result = cli("scenarios", "import", str(suite), "--agent", "987654")
+    assert result.code == 1 and "agent 987654 not found" in result.stderr and "HTTP 404" not in result.stderr

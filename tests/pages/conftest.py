@@ -56,10 +56,19 @@ def workspace(transactional_db, job_queue, tmp_path):
         printed = wait_for(lambda: re.search(r"(http://\S+/signin/\S+/)", proc.output()), 60, interval=0.1,
                            what="the sign-in link")
         wait_http(port)
+        wait_for(lambda: _answers(f"http://127.0.0.1:{port}/signin/"), 60, interval=0.2, what="the sign-in page")
         out = proc.output()
         key = re.search(r"(sk_scn_\S+)", out).group(1)
         agent_id = int(re.search(r"agent #(\d+)", out).group(1))
         yield Workspace(base=f"http://127.0.0.1:{port}", key=key, link=printed.group(1), demo_agent_id=agent_id)
+
+
+def _answers(url: str) -> bool:
+    """The server answers this page with 200 (gunicorn accepted and a worker rendered it)."""
+    try:
+        return httpx.get(url, timeout=5).status_code == 200
+    except httpx.HTTPError:
+        return False
 
 
 @pytest.fixture(scope="session")
@@ -78,7 +87,7 @@ def page(browser, workspace):
     """A fresh browser context (no cookies) on the workspace, 1280×860, signed out."""
     context = browser.new_context(base_url=workspace.base, viewport={"width": 1280, "height": 860},
                                   accept_downloads=True)
-    context.set_default_timeout(20_000)
+    context.set_default_timeout(45_000)  # a shared 2-core machine can be slow
     tab = context.new_page()
     errors: list[str] = []
     tab.on("pageerror", lambda exc: errors.append(str(exc)))

@@ -9,7 +9,7 @@ def test_clean_a_metric_draft_and_save_it(page, workspace):
     sign_in(page, workspace)
     page.click("header >> text=Metrics")
     page.click("button:has-text('Clean it')")
-    assert "required" in page.locator("#metric_description + .errors").inner_text()
+    assert "may not be blank" in page.locator("#metric_description + .errors").inner_text()
     assert page.locator("#eval_type + .errors").is_visible()
 
     draft = "agent should verify the caller before booking"

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Iterable
 
 import yaml
 
-from .errors import AuthenticationError, ScenaristAPIError, ScenaristError
+from .errors import AuthenticationError, NotFoundError, ScenaristAPIError, ScenaristError
 from .models import Scenario
 
 if TYPE_CHECKING:
@@ -266,6 +266,7 @@ class ImportReport:
 
     created: list[Scenario] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # labels of records the agent already has
 
 
 class _Resolver:
@@ -289,6 +290,7 @@ class _Resolver:
         self.profiles = {_profile_key(p.name, p.information): p.id
                          for p in client.test_profiles.list(agent_id=agent_id) if p.agent == agent_id}
         self.folders = {f.path for f in client.scenarios.folders()}
+        self.existing = {_identity(s.to_dict()) for s in client.scenarios.iter(agent_id=agent_id)}
 
     def folder(self, path: str | None) -> str | None:
         if path and path not in self.folders:
@@ -312,26 +314,48 @@ def _profile_key(name: str, information: Any) -> tuple[str, str]:
     return name, json.dumps(information or {}, sort_keys=True)
 
 
-def import_records(client: Scenarist, agent_id: int, records: list[dict[str, Any]]) -> ImportReport:
-    """Create every record as a scenario of `agent_id` (folders and test profiles created as needed)."""
+def _identity(record: dict[str, Any]) -> tuple[str, str, str]:
+    """What makes two scenarios the same one for an import: name, instructions and expected outcome."""
+    return (str(record.get("name") or ""), str(record.get("instructions") or ""),
+            str(record.get("expected_outcome_prompt") or ""))
+
+
+def _label(record: dict[str, Any], number: int) -> str:
+    """How a warning names a record: its name, its place in the file and the id it was exported with."""
+    exported = f", exported as scenario {record['id']}" if record.get("id") is not None else ""
+    return f"{record.get('name')!r} (#{number} in the file{exported})"
+
+
+def import_records(client: Scenarist, agent_id: int, records: list[dict[str, Any]], *,
+                   allow_duplicates: bool = False) -> ImportReport:
+    """Create every record as a scenario of `agent_id` (folders and test profiles created as needed); a record the
+    agent already has (same name, instructions and expected outcome) is skipped unless `allow_duplicates`."""
+    try:
+        client.agents.get(agent_id)
+    except NotFoundError:
+        raise SuiteError(f"agent {agent_id} not found (no agent with that id in this key's project)") from None
     resolver = _Resolver(client, agent_id)
     report = ImportReport()
     for number, record in enumerate(records, start=1):
+        if not allow_duplicates and _identity(record) in resolver.existing:
+            report.skipped.append(_label(record, number))
+            continue
         body = _scenario_body(record, agent_id, resolver, report.warnings, number)
         try:
             report.created.append(client.scenarios.create(**body))
         except AuthenticationError:
             raise
         except ScenaristAPIError as exc:
-            raise SuiteError(f"scenario {number} ({record.get('name')!r}) was refused — {exc}\n"
+            raise SuiteError(f"scenario {_label(record, number)} was refused — {exc}\n"
                              f"  {len(report.created)} scenario(s) were created before it") from None
+        resolver.existing.add(_identity(record))
     return report
 
 
 def _scenario_body(record: dict[str, Any], agent_id: int, resolver: _Resolver, warnings: list[str],
                    number: int) -> dict[str, Any]:
     """The create body of one record, with references resolved on the target agent/project."""
-    label = f"scenario {number} ({record.get('name')!r})"
+    label = _label(record, number)
     body: dict[str, Any] = {
         "agent": agent_id,
         "name": record["name"],
@@ -360,10 +384,14 @@ def _scenario_body(record: dict[str, Any], agent_id: int, resolver: _Resolver, w
         else:
             warnings.append(f"{label}: metric {name!r} not found in the project; skipped")
     body["metrics"] = metric_ids
-    body["generated_mock_tool_entries"] = [
-        {**entry, "tool_id": resolver.tools.get(entry.get("tool_name"))}
-        for entry in record.get("generated_mock_tool_entries") or []
-    ]
+    entries = []
+    for entry in record.get("generated_mock_tool_entries") or []:
+        tool_id = resolver.tools.get(entry.get("tool_name"))
+        if tool_id is None:
+            warnings.append(f"{label}: agent {agent_id} has no tool {entry.get('tool_name')!r}; its expected call "
+                            f"is kept without a tool id (add the tool to the agent, or edit the scenario)")
+        entries.append({**entry, "tool_id": tool_id})
+    body["generated_mock_tool_entries"] = entries
     sources = []
     for source in record.get("knowledge_base_sources") or []:
         file_id = resolver.kb_files.get(source.get("file_name") or "")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 
 from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,6 +18,8 @@ from scenarist.generation.agent_model import RowOutcome
 from .auth import workspace_view
 from .forms import field_errors, present
 from .understanding import agent_model_of
+
+log = logging.getLogger(__name__)
 
 
 @workspace_view
@@ -54,7 +57,11 @@ def _agent_of(request, agent_id: int) -> Agent:
 
 def _model_context(agent: Agent) -> dict:
     """The agent model and its mock rows grouped by outcome, for the 'what Scenarist understood' panel."""
-    model = agent_model_of(agent)
+    try:
+        model = agent_model_of(agent)
+    except Exception as exc:  # the rest of the agent page must stay usable even if analysis breaks on this agent
+        log.exception("agent %s: building the agent model failed", agent.pk)
+        return {"model": None, "model_error": f"{type(exc).__name__}: {exc}", "rows_by_outcome": {}}
     by_outcome = {outcome.value: model.rows(outcome) for outcome in RowOutcome}
     return {"model": model, "rows_by_outcome": {k: v for k, v in by_outcome.items() if v}}
 
