@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -49,6 +50,7 @@ class ToolDetailView(AgentChildMixin, _ToolWrites, generics.RetrieveUpdateDestro
     def perform_update(self, serializer):
         self._save(serializer)
 
+    @extend_schema(request=MockToolSerializer, responses={200: MockToolSerializer, 201: MockToolSerializer})
     def post(self, request, *args, **kwargs):
         """Create the tool named in the URL, or overwrite it when it exists (201 / 200)."""
         if not isinstance(request.data, dict) and not hasattr(request.data, "getlist"):

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, status, viewsets
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from scenarist.accounts.auth import project_of
 from scenarist.common.views import ProjectScopedModelViewSet
+from scenarist.metrics.serializers import MetricSerializer
 
 from .caller_tools import CALLER_TOOLS
 from .models import Personality, PhoneNumber, PredefinedMetric
@@ -74,12 +75,11 @@ class PredefinedMetricViewSet(viewsets.ReadOnlyModelViewSet):
     pagination_class = None
     queryset = PredefinedMetric.objects.all().order_by("display_order", "id")
 
-    @extend_schema(request=OpenApiTypes.OBJECT, responses={201: OpenApiTypes.OBJECT})
+    @extend_schema(request=OpenApiTypes.OBJECT, responses={201: MetricSerializer(many=True)})
     @action(detail=False, methods=["post"])
     def copy(self, request):
         """Copy predefined metrics into the caller's project (optionally attached to its agents); 201 + the copies."""
-        from scenarist.metrics.serializers import MetricSerializer
-        from scenarist.metrics.services import copy_predefined_metrics
+        from scenarist.metrics.services import copy_predefined_metrics  # metrics depends on the catalogue
 
         metrics = copy_predefined_metrics(project_of(request), request.data)
         return Response(MetricSerializer(metrics, many=True).data, status=status.HTTP_201_CREATED)
@@ -92,7 +92,9 @@ class PhoneNumberViewSet(ProjectScopedModelViewSet):
     pagination_class = None
     queryset = PhoneNumber.objects.all().order_by("id")
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(responses=inline_serializer("InboundPhoneNumber", many=True, fields={
+        "id": serializers.IntegerField(), "number": serializers.CharField(),
+        "phone_number_id": serializers.CharField(), "name": serializers.CharField()}))  # fmt: skip
     @action(detail=False, methods=["get"])
     def inbound(self, request):
         """The project's numbers usable by inbound scenarios: a bare array of `{id, number, phone_number_id}`."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.db.models import Prefetch, Q
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import status, viewsets
+from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -19,12 +19,19 @@ from . import v2_agents
 
 
 @extend_schema(request=OpenApiTypes.OBJECT, responses=OpenApiTypes.OBJECT)
-@extend_schema_view(list=extend_schema(operation_id="test_framework_v2_aiagents_list"))
+@extend_schema_view(
+    list=extend_schema(operation_id="test_framework_v2_aiagents_list"),
+    short_list=extend_schema(responses=OpenApiTypes.ANY),
+    create=extend_schema(responses={201: OpenApiTypes.OBJECT}),
+    duplicate=extend_schema(responses={201: OpenApiTypes.OBJECT}),
+    destroy=extend_schema(responses={204: None}),
+)
 class V2AgentViewSet(viewsets.GenericViewSet):
     """Agents of the caller's project in the v2 shape; another project's agent is a 404."""
 
     lookup_value_regex = r"\d+"
     queryset = Agent.objects.none()
+    serializer_class = serializers.Serializer  # bodies are read by v2_agents; this only serves OPTIONS
 
     def get_queryset(self):
         qs = Agent.objects.filter(project=project_of(self.request)).prefetch_related(

@@ -56,7 +56,7 @@ def copy_predefined_metrics(project: Project, data) -> list[Metric]:
         raise ValidationError({key: ["This list may not be empty."]})
     found = []
     for item in wanted:
-        match = PredefinedMetric.objects.filter(pk=int(item)) if str(item).isdigit() else (
+        match = PredefinedMetric.objects.filter(pk=int(item)) if str(item).isdigit() and int(item) < 2**63 else (
             PredefinedMetric.objects.filter(slug=str(item)))
         row = match.first()
         if row is None:
@@ -69,7 +69,7 @@ def copy_predefined_metrics(project: Project, data) -> list[Metric]:
     agents = []
     if agent_key is not None:
         ids = data[agent_key] if isinstance(data[agent_key], list) else [data[agent_key]]
-        agents = list(Agent.objects.filter(project=project, pk__in=[i for i in ids if str(i).isdigit()]))
+        agents = list(Agent.objects.filter(project=project, pk__in=[int(i) for i in ids if str(i).isdigit() and int(i) < 2**63]))
         if len(agents) != len(set(map(str, ids))):
             raise ValidationError({agent_key: ["Every agent must be an agent of this project."]})
     copies = []

@@ -48,7 +48,7 @@ class MetricViewSet(ProjectScopedModelViewSet):
         return qs
 
     @extend_schema(request=MetricSerializer(many=True), responses={201: MetricSerializer(many=True)})
-    @action(detail=False, methods=["post"])
+    @action(detail=False, methods=["post"], pagination_class=None)
     def bulk_create(self, request):
         """Create several metrics (a JSON array, or `{"items": [...]}`), all or nothing; errors name the item."""
         items = request.data.get("items") if isinstance(request.data, dict) else request.data
@@ -78,7 +78,7 @@ class MetricViewSet(ProjectScopedModelViewSet):
         if not isinstance(ids, list) or not ids or not all(str(i).isdigit() for i in ids):
             raise exceptions.ValidationError({key: ["A non-empty list of metric ids is required."]})
         wanted = {int(i) for i in ids}
-        rows = Metric.objects.filter(project=project_of(request), pk__in=wanted)
+        rows = Metric.objects.filter(project=project_of(request), pk__in=[i for i in wanted if i < 2**63])
         missing = sorted(wanted - set(rows.values_list("id", flat=True)))
         if missing:
             raise exceptions.ValidationError({key: [f"Metrics {missing} do not exist."]})

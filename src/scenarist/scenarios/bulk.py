@@ -15,7 +15,7 @@ from scenarist.common.fields import NullOnReadPrimaryKeyRelatedField, ProjectSco
 from scenarist.metrics.models import Metric
 
 from .models import Scenario, TestProfile
-from .serializers import _optional_folder_path, _tool_ids, _visible_personalities
+from .serializers import MAX_DB_ID, _optional_folder_path, _tool_ids, _visible_personalities
 from .services import ensure_folder_path, folder_exists
 
 EXPORT_COLUMNS = ("id", "name", "agent", "personality", "instructions", "expected_outcome_prompt", "first_message",
@@ -33,7 +33,7 @@ def own_scenarios(project: Project, ids, field: str = "scenarios") -> list[Scena
         wanted = [int(i) for i in ids]
     except (TypeError, ValueError):
         raise serializers.ValidationError({field: ["Every item must be a scenario id (integer)."]}) from None
-    rows = list(Scenario.objects.filter(project=project, pk__in=wanted))
+    rows = list(Scenario.objects.filter(project=project, pk__in=[i for i in wanted if abs(i) <= MAX_DB_ID]))
     missing = sorted(set(wanted) - {row.pk for row in rows})
     if missing:
         raise serializers.ValidationError({field: [f"Scenarios {missing} do not exist."]})

@@ -12,12 +12,15 @@ from rest_framework.response import Response
 from scenarist.accounts.auth import project_of
 
 from . import bulk
+from .serializers import ScenarioSerializer
+
+TAGS = {"type": "array", "items": {"type": "string"}}  # raw OpenAPI schema of the tag list
 
 
 class ScenarioBulkActions:
     """Mixed into ScenarioViewSet; every action works on the caller's project only."""
 
-    @extend_schema(parameters=[OpenApiParameter("agent_id", int)], responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(parameters=[OpenApiParameter("agent_id", int)], responses={200: TAGS})
     @action(detail=False, methods=["get"])
     def tags(self, request):
         """Every tag used by the project's scenarios (a bare sorted array of strings)."""
@@ -26,8 +29,8 @@ class ScenarioBulkActions:
             raise exceptions.ValidationError({"agent_id": ["A valid integer is required."]})
         return Response(bulk.tags_of(project_of(request), int(agent_id) if agent_id else None))
 
-    @extend_schema(request=bulk.AddTagsSerializer, responses={200: OpenApiTypes.OBJECT})
-    @action(detail=False, methods=["post"])
+    @extend_schema(request=bulk.AddTagsSerializer, responses={200: ScenarioSerializer(many=True)})
+    @action(detail=False, methods=["post"], pagination_class=None)
     def add_tags(self, request):
         """Add tags to the listed scenarios; answers the scenarios as they now are."""
         rows = bulk.add_tags(project_of(request), request.data)
@@ -40,8 +43,8 @@ class ScenarioBulkActions:
         bulk.delete_scenarios(project_of(request), request.data)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
-    @extend_schema(request=bulk.BulkUpdateSerializer, responses={200: OpenApiTypes.OBJECT})
-    @action(detail=False, methods=["post"])
+    @extend_schema(request=bulk.BulkUpdateSerializer, responses={200: ScenarioSerializer(many=True)})
+    @action(detail=False, methods=["post"], pagination_class=None)
     def adv_update(self, request):
         """Bulk update (one transaction); answers the updated scenarios."""
         rows = bulk.bulk_update(project_of(request), request.data)
@@ -51,7 +54,8 @@ class ScenarioBulkActions:
         parameters=[OpenApiParameter("scenario_ids", str, description="Comma-separated ids (default: all)."),
                     OpenApiParameter("agent_id", int),
                     OpenApiParameter("export_type", str, enum=list(bulk.EXPORT_TYPES), description="Default csv.")],
-        responses={200: OpenApiTypes.STR},
+        responses={(200, "text/csv"): OpenApiTypes.STR, (200, "application/json"): OpenApiTypes.ANY,
+                   (200, bulk.XLSX_TYPE): OpenApiTypes.BINARY},
     )  # fmt: skip
     @action(detail=False, methods=["get"])
     def export_scenarios(self, request):
@@ -72,8 +76,8 @@ class ScenarioBulkActions:
         response["Content-Disposition"] = 'attachment; filename="scenarios.csv"'
         return response
 
-    @extend_schema(request=OpenApiTypes.OBJECT, responses={201: OpenApiTypes.OBJECT})
-    @action(detail=False, methods=["post"])
+    @extend_schema(request=OpenApiTypes.OBJECT, responses={201: ScenarioSerializer(many=True)})
+    @action(detail=False, methods=["post"], pagination_class=None)
     def duplicate(self, request):
         """Copy scenarios within the key's project or into a project it created; answers the copies."""
         copies = bulk.duplicate(project_of(request), request.data)

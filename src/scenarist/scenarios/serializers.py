@@ -283,6 +283,21 @@ class ScenarioSerializer(serializers.ModelSerializer):
         return attrs
 
 
+MAX_DB_ID = 2**63 - 1
+
+
+class DatabaseIdField(serializers.IntegerField):
+    """An integer id; one no database column can hold is refused here (400) instead of overflowing the query.
+
+    The bound is checked by hand, not with `max_value`, so the published schema stays the reference's."""
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        if not -MAX_DB_ID <= value <= MAX_DB_ID:
+            raise serializers.ValidationError(f'Invalid pk "{value}" - object does not exist.')
+        return value
+
+
 class _NullMeansAbsentMixin:
     """Treats JSON `null` as "not given" for fields the reference types as non-nullable."""
 
@@ -304,19 +319,19 @@ class GenerateScenariosRequestSerializer(_NullMeansAbsentMixin, serializers.Seri
         "tags", "tool_ids", "scenario_type", "first_message", "generate_expected_outcomes",
     )
 
-    agent_id = serializers.IntegerField(required=False, help_text="ID of the agent to generate evaluator for")
+    agent_id = DatabaseIdField(required=False, help_text="ID of the agent to generate evaluator for")
     assistant_id = serializers.CharField(
         required=False, allow_blank=True,
         help_text="Alternative to agent_id - the assistant ID to generate evaluators for",
     )
     personalities = serializers.ListField(
-        child=serializers.IntegerField(), required=False,
+        child=DatabaseIdField(), required=False,
         help_text="List of personality IDs to use for generated evaluators",
     )
     num_scenarios = serializers.IntegerField(
         min_value=1, max_value=100, help_text="Number of evaluators to generate (1-100)"
     )
-    test_profile = serializers.IntegerField(
+    test_profile = DatabaseIdField(
         required=False, help_text="ID of the test profile to assign to generated evaluators"
     )
     scenario_type = serializers.ChoiceField(
@@ -336,14 +351,14 @@ class GenerateScenariosRequestSerializer(_NullMeansAbsentMixin, serializers.Seri
         "the attack type.",
     )
     knowledge_base = serializers.ListField(
-        child=serializers.IntegerField(), required=False,
+        child=DatabaseIdField(), required=False,
         help_text="List of Knowledge Base file IDs for the agent to reference during scenario generation",
     )
     extra_instructions = serializers.CharField(
         required=False, allow_blank=True, trim_whitespace=False,
         help_text="Additional instructions to guide evaluator generation",
     )
-    inbound_phone_number = serializers.IntegerField(
+    inbound_phone_number = DatabaseIdField(
         required=False, allow_null=True, help_text="Phone number ID to use for inbound evaluator"
     )
     first_message = serializers.CharField(
