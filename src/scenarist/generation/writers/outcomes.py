@@ -10,9 +10,8 @@ import re
 from typing import TYPE_CHECKING
 
 from ..agent_model import PolicyKind, PolicyModel, RowOutcome
-from ..spoken import spoken
 from ..text import as_agent_action, fix_articles, truncate, verb_base
-from .phrasing import caller_view, strip_tool_mentions
+from .phrasing import strip_tool_mentions
 from .voice import LANGUAGE_NAMES, phrases
 
 if TYPE_CHECKING:
