@@ -87,7 +87,7 @@ def build_agent_model(agent: AgentSpec) -> AgentModel:
     intents = merge_intents(intents + knowledge_intents(parsed, written_in))
     attach_verification(intents, verification, tools)
     finish_intents(intents, tools)
-    policies = policies_of(parsed, intents)
+    policies = policies_of(parsed, intents, tools)
     domain = domain_of(agent)
     return AgentModel(
         engine="offline",
