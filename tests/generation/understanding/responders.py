@@ -37,12 +37,15 @@ def understanding_responder(body: dict):
             heading["tools"] += [t for t in tools if t in line and t not in heading["tools"]]
     if intents:
         intents[0]["tools"].append("not_a_tool")
+        intents.append({"name": "Step 1 — Greet and get intent", "steps": ["Greet"], "tools": []})
     rules = [line.strip(" -") for line in chunk.splitlines() if re.search(r"\b(Never|Do not)\b", line)]
     policies = [{"kind": "prohibition", "text": r, "trigger": "", "response": ""} for r in rules]
     if rules:
         words = rules[0].split()
         policies.append({"kind": "prohibition", "text": " ".join(words[:-1]) + " at all.", "probe": True})
     policies.append({"kind": "obligation", "text": INVENTED_RULE})
+    if len(policies) > 2:
+        policies[1]["kind"] = "guardrail"  # not a kind of ours: mapped in code, not a failed call
     today = re.search(r"\{\{\s*current_date\s*\}\}", chunk)
     return {"organisation": None, "domain": "healthcare" if "clinic" in chunk.lower() else "not-a-domain",
             "language": "en", "today": "{{current_date}}" if today else None, "speaks_first": False,

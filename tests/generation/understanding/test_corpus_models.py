@@ -65,3 +65,14 @@ def test_version_hash_changes_with_the_agent():
     agent = load_agent("clinic-scheduling")
     changed = agent.model_copy(update={"description": agent.description + "\nNever say goodbye."})
     assert agent_model_version_hash(agent) != agent_model_version_hash(changed)
+
+
+def test_failure_modes_carry_the_prompts_own_handling_sentence():
+    model = build_agent_model(load_agent("clinic-scheduling"))
+    handling = {f.id: f.handling for f in model.failure_modes}
+    assert handling["failure:book_appointment:failure"].startswith("If a booking fails because the slot was just taken")
+    assert handling["failure:check_availability:empty"].startswith("If `check_availability` returns no slots")
+    assert handling["failure:get_appointments:empty"] == "If there are none, say so and offer to book one."
+    emergency = next(p for p in model.policies if "dial 9-1-1" in p.text)
+    assert emergency.trigger.startswith("the caller describes a medical emergency (chest pain, trouble breathing")
+    assert emergency.response.startswith("stop scheduling and tell them to hang up and dial 9-1-1")

@@ -12,7 +12,7 @@ from scenarist.generation.data_blocks import as_data
 from scenarist.generation.understanding import build_agent_model, llm_agent_model
 from scenarist.generation.understanding.llm_prompt import DEFAULT_CHUNK_CHARS, SYSTEM, chunks_of
 from scenarist.llm.client import OpenAICompatibleLLM
-from tests.generation.understanding.expected import load_agent
+from tests.generation.understanding.expected import corpus_slugs, load_agent
 from tests.generation.understanding.responders import INVENTED_RULE, understanding_responder
 from tests.llm.helpers import fast_config
 from tests.llm_sim import LLMSimulator, SimConfig
@@ -127,3 +127,18 @@ def test_schema_shaped_nonsense_never_leaks_into_the_model(sim, llm):
     assert all(set(i.tools) <= tool_names for i in model.intents)
     assert all(_norm(p.text) in _norm(agent.description) for p in model.policies)
     assert model.domain in DOMAINS and model.intents
+
+
+@pytest.mark.parametrize("slug", corpus_slugs())
+def test_every_corpus_agent_gives_a_valid_model_through_the_llm_engine(sim, llm, slug):
+    sim.set_responder(understanding_responder)
+    agent = load_agent(slug)
+    model, usage = asyncio.run(llm_agent_model(agent, llm, chunk_chars=12_000))
+    offline = build_agent_model(agent)
+    assert model.engine in ("llm", "offline-fallback") and usage.llm_calls >= len(chunks_of(agent.description, 12_000))
+    assert model.intents and model.domain in DOMAINS
+    tool_names = {t.name for t in model.tools}
+    assert all(set(i.tools) <= tool_names for i in model.intents)
+    assert all(_norm(p.text) in _norm(agent.description) for p in model.policies)
+    assert model.tools == offline.tools and model.chains == offline.chains
+    assert {f.id for f in model.failure_modes} >= {f.id for f in offline.failure_modes if f.tool}

@@ -7,7 +7,7 @@ import pytest
 from scenarist.generation.agent_model import RowOutcome
 from scenarist.generation.understanding import build_agent_model
 from scenarist.generation.understanding.mocks import classify_output
-from tests.generation.understanding.conftest import make_agent, make_tool
+from tests.generation.understanding.builders import make_agent, make_tool
 
 S, N, F, E, P = (RowOutcome.SUCCESS, RowOutcome.NO_MATCH, RowOutcome.FAILURE, RowOutcome.EMPTY,
                  RowOutcome.PARTIAL)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from scenarist.generation.agent_model import PolicyKind
 from scenarist.generation.understanding import build_agent_model
 from scenarist.generation.understanding.policies import split_sentences
-from tests.generation.understanding.conftest import make_agent
+from tests.generation.understanding.builders import make_agent
 
 PROMPT = """# Guardrails
 - If the caller describes chest pain or trouble breathing, tell them to hang up and dial 9-1-1 right

@@ -6,7 +6,7 @@ from __future__ import annotations
 from scenarist.generation.agent_model import DOMAINS
 from scenarist.generation.understanding import build_agent_model
 from scenarist.generation.understanding.language import detect_language
-from tests.generation.understanding.conftest import make_agent, make_tool
+from tests.generation.understanding.builders import make_agent, make_tool
 
 MEDICARE = ("You are Grace, an intake assistant for Silver Harbor Benefits Group. You speak with Medicare "
             "beneficiaries about Medicare Advantage plans and connect them to a licensed insurance agent. "
@@ -50,3 +50,12 @@ def test_language_detection_abstains_on_too_little_text():
 
 def test_unknown_business_is_general():
     assert build_agent_model(make_agent("Be nice to everyone who calls.")).domain == "general"
+
+
+def test_an_english_prompt_that_speaks_spanish():
+    prompt = ("**Who you are**\nYou are Leo, the support assistant for QuickBite, a food-delivery service. Respond in "
+              "Spanish.\n\n**Cancelling an order:**\n- Use cancel_order and tell the customer whether a refund is "
+              "due.\n")
+    model = build_agent_model(make_agent(prompt, [make_tool("cancel_order")], language="es"))
+    assert model.language == "es"
+    assert [i.name for i in model.intents] == ["cancel an order"]  # named in the prompt's own language

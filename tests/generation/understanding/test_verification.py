@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from scenarist.generation.understanding import build_agent_model
-from tests.generation.understanding.conftest import make_agent, make_tool
+from tests.generation.understanding.builders import make_agent, make_tool
 
 
 def test_fields_in_the_order_asked_with_the_tool():

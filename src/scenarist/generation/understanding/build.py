@@ -17,7 +17,8 @@ from ..agent_model import (
     SectionRole,
     ToolModel,
 )
-from ..text import placeholders
+from ..text import placeholders, split_identifier, stem
+from ..text import words as words_of
 from ..types import AgentSpec
 from .intents import (
     attach_verification,
@@ -37,6 +38,7 @@ from .profile import (
     language_of,
     organisation_of,
     persona_of,
+    prompt_language,
     sensitive_fields_of,
     speaks_first_of,
     today_of,
@@ -45,10 +47,16 @@ from .sections import parse_prompt
 from .verification import verification_of
 
 
+# Bump when the offline analysis changes what it finds, so cached agent models are rebuilt.
+UNDERSTANDING_VERSION = "understanding-1"
+
+
 def agent_model_version_hash(agent: AgentSpec) -> str:
-    """Stable hash of everything understanding reads (description, tools, variables, KB, language, flags)."""
+    """Stable hash of everything understanding reads (description, tools, variables, KB, language, flags) and of
+    the versions of the model's types and of this analysis."""
     payload = {
         "v": AGENT_MODEL_VERSION,
+        "u": UNDERSTANDING_VERSION,
         "name": agent.name,
         "description": agent.description,
         "language": agent.language,
@@ -65,20 +73,21 @@ def agent_model_version_hash(agent: AgentSpec) -> str:
 def build_agent_model(agent: AgentSpec) -> AgentModel:
     """Deterministic text analysis of the agent's prompt, tools and mock rows into its AgentModel."""
     language = language_of(agent)
+    written_in = prompt_language(agent)
     tools = tool_models(agent.tools, capability)
     parsed = parse_prompt(agent.description, [t.name for t in tools])
     chains = chains_of(tools)
     tool_names = [t.name for t in tools]
     verification = verification_of(parsed, tools)
-    intents = playbook_intents(parsed, tool_names, language)
+    intents = playbook_intents(parsed, tool_names, written_in)
     if intents:
         intents += tool_intents(tools, verification, intents, side_effect_only=True)
     else:
         intents = tool_intents(tools, verification)
-    intents = merge_intents(intents + knowledge_intents(parsed, language))
+    intents = merge_intents(intents + knowledge_intents(parsed, written_in))
     attach_verification(intents, verification, tools)
     finish_intents(intents, tools)
-    policies = policies_of(parsed, intents)
+    policies = policies_of(parsed, intents, tools)
     domain = domain_of(agent)
     return AgentModel(
         engine="offline",
@@ -141,9 +150,9 @@ def failure_modes_of(tools: list[ToolModel], policies: list[PolicyModel],
             if row is None:
                 continue
             intent = next((i for i in intents if tool.name in i.tools), None)
+            handling = _handling(tool.name, outcome, handlers) or _branch_step(tool.name, outcome, intents)
             modes.append(FailureMode(id=f"failure:{tool.name}:{outcome.value}", tool=tool.name, outcome=outcome,
-                                     row_index=row.index, handling=_handling(tool.name, outcome, handlers),
-                                     intent_id=intent.id if intent else None))
+                                     row_index=row.index, handling=handling, intent_id=intent.id if intent else None))
     if not any(m.outcome == RowOutcome.FAILURE for m in modes):
         generic = next((p for p in handlers if p.kind == PolicyKind.ERROR_HANDLING and
                         _OUTCOME_WORDS[RowOutcome.FAILURE].search(p.text)), None)
@@ -152,12 +161,29 @@ def failure_modes_of(tools: list[ToolModel], policies: list[PolicyModel],
     return modes
 
 
+def _branch_step(tool: str, outcome: RowOutcome, intents: list[IntentModel]) -> str:
+    """The playbook step that handles that outcome ('If there are none, say so and offer to book one.'), taken from
+    a branch of an intent using the tool."""
+    for intent in intents:
+        if tool not in intent.tools:
+            continue
+        for branch in intent.branches:
+            if branch.outcome == outcome:
+                step = next((s for s in intent.steps if branch.condition[:60] in s), "")
+                if step:
+                    return step
+    return ""
+
+
 def _handling(tool: str, outcome: RowOutcome, handlers: list[PolicyModel]) -> str:
     """The error-handling sentence for that tool and outcome: one naming the tool and the outcome, else one
     describing the outcome, else the generic error rule."""
     words = _OUTCOME_WORDS[outcome]
     named = [p for p in handlers if re.search(rf"(?<!\w){re.escape(tool)}(?!\w)", p.text)]
-    for candidates in ([p for p in named if words.search(p.text)], [p for p in handlers if words.search(p.text)
+    verb = stem(split_identifier(tool)[0]) if split_identifier(tool) else tool
+    action = [p for p in handlers if verb in {stem(w) for w in words_of(p.text)}]  # "If a booking fails" ~ book_…
+    for candidates in ([p for p in named if words.search(p.text)], [p for p in action if words.search(p.text)],
+                       [p for p in handlers if words.search(p.text)
                                                                      and p.kind == PolicyKind.ERROR_HANDLING],
                        [p for p in handlers if words.search(p.text)]):
         if candidates:

@@ -41,7 +41,8 @@ PHRASES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"last (?:four|4)(?: digits)? of (?:their |the |your )?(?:ssn|social)|ssn last (?:four|4)", re.I),
      "ssn_last4"),
     (re.compile(r"(?:(?:cuatro|4) [uú]ltim[oa]s (?:cifras|d[ií]gitos) del? (?:dni|nie|documento)|"
-                r"[uú]ltim[oa]s? (?:cuatro|4)(?: (?:d[ií]gitos|cifras))? del? (?:dni|nie|documento)|last (?:four|4)(?: digits)?"
+                r"[uú]ltim[oa]s? (?:cuatro|4)(?: (?:d[ií]gitos|cifras))? del? (?:dni|nie|documento)|"
+                r"last (?:four|4)(?: digits)?"
                 r" of (?:their |the )?(?:national id|dni|id number))", re.I), "national_id_last4"),
     (re.compile(r"last (?:four|4)(?: digits)?(?: of (?:the |their |your )?(?:card|card number))?|card'?s last "
                 r"(?:four|4)", re.I), "card_last4"),
@@ -103,8 +104,10 @@ def fields_in_text(text: str) -> list[tuple[int, str]]:
     previous_end = -100
     for start, end, field in sorted(spans):
         # "the ZIP code of the billing address": the second phrase only qualifies the first
-        qualifier = re.fullmatch(r"\s+(of|on|for|de|del)\s+(the\s+|their\s+|la\s+|su\s+)?", text[previous_end:start] or "x")
-        if field not in [f for _, f in found] and not qualifier:
+        qualifier = re.fullmatch(r"\s+(of|on|for|de|del)\s+(the\s+|their\s+|la\s+|"
+                                 r"su\s+)?", text[previous_end:start] or "x")
+        part_of_address = field == "zip_code" and "address" in [f for _, f in found]
+        if field not in [f for _, f in found] and not qualifier and not part_of_address:
             found.append((start, field))
         previous_end = end
     return found

@@ -5,18 +5,30 @@ from __future__ import annotations
 import re
 
 from ..agent_model import Branch, IntentModel, RowOutcome, SectionRole, ToolModel, Verification
-from ..text import content_stems, goal_phrase, sentences, slugify, split_identifier, truncate, with_article
+from ..text import (
+    content_stems,
+    goal_phrase,
+    sentences,
+    slugify,
+    split_identifier,
+    truncate,
+    verb_base,
+    with_article,
+)
+from .fields import canonical_identity_field
 from .sections import Block, ParsedPrompt
 
 MAX_INTENTS = 16
 _CONTAINER = re.compile(
     r"\b(playbooks?|workflows?|tasks?|use cases?|services?|capabilities|what you (can )?(do|handle)|intents?|"
+    r"what (callers|customers|patients|people|members|guests) (can )?(ask|call|come) (for|about)|"
     r"call (types|reasons)|scenarios|requests? you handle|goals?|procedimientos|casos de uso|servicios|gestiones|"
     r"tr[aá]mites|qu[eé] puedes hacer)\b", re.I)
 _NOT_A_GOAL = re.compile(
     r"^\s*(step|paso)\s*\d|\b(verif\w*|authenticat(e|ion)|identify the|greet\w*|clos(e|ing)|introduc\w*|"
-    r"confirm(ation)? step|example|rule|note|precondition|when|how|if it fails|never|tone|style|saludo|cierre|log|"
-    r"logging|disposition)\b|^what (our|we|you|the)\b",
+    r"confirm(ation)? step|example|rule|note|precondition|if it fails|never|tone|style|saludo|cierre|log|"
+    r"logging|disposition|angry|upset|frustrated|rude|abusive|confused|silent|difficult|irate)\b|"
+    r"^what (our|we|you|the)\b|^(when|how (you|we|it))\b",
     re.I)
 _BOLD_LABEL = re.compile(r"^\s*\*\*([^*]{2,60}?):?\*\*:?\s*(.*)$")
 _INTENT_KINDS: list[tuple[str, re.Pattern[str]]] = [
@@ -30,7 +42,8 @@ _INTENT_KINDS: list[tuple[str, re.Pattern[str]]] = [
     ("escalation", re.compile(r"\b(transfer|escalat|human|supervisor|speak to)", re.I)),
 ]
 _AUXILIARY_TOOL = re.compile(r"(^|_)(verify|verificar|authenticate|identify|lookup|look_up|find|search|check_"
-                             r"availability|availability|slots|options|transfer|transferir|derivar|escalate|handoff|hand_off|log|note|"
+                             r"availability|availability|slots|options|transfer|transferir|derivar|escalate|"
+                             r"subscribe|notify|sms|handoff|hand_off|log|note|"
                              r"end_call|hang_up|send_summary)(_|$)", re.I)
 
 
@@ -61,7 +74,8 @@ _NOMINAL = {"reset": "reset", "resets": "reset", "request": "request", "requests
             "dispute": "dispute", "disputes": "dispute", "replacement": "order", "registration": "register"}
 _OBJECTS = ("appointment", "reservation", "prescription", "order", "booking", "delivery", "shipment", "ticket",
             "card", "claim", "account", "plan", "cita", "pedido", "reserva", "línea")
-_PREFIX = re.compile(r"^(workflow|playbook|flow|task|intent|goal|gesti[oó]n|tr[aá]mite|caso)\s*[A-Z0-9]?\s*[:\-–—]\s*",
+_PREFIX = re.compile(r"^(workflow|playbook|flow|task|intent|goal|gesti[oó]n|tr[aá]mite|scenario|use case|"
+                     r"request type|caso)\s*[A-Z0-9]?\s*[:\-–—]\s*",
                      re.I)
 
 
@@ -77,7 +91,9 @@ def caller_goal(title: str, language: str, obj: str = "") -> str:
     """A caller-facing goal from a playbook title ('Book a new appointment' → 'book a new appointment',
     'Password reset' → 'reset a password', 'Cancel' → 'cancel an appointment')."""
     title = _PREFIX.sub("", title.strip())
+    title = re.sub(r"^(how to|handling|dealing with)\s+(?=\w)", "", title, flags=re.I)  # "How to book a table"
     title = re.sub(r"\s*\([^)]*\)", "", title).replace("`", "").replace("*", "").strip(" :.;,-–—")
+    title = _TOOL_TAIL.sub("", title).strip(" :.;,-–—")
     if title.isupper():
         title = title.lower()
     if language != "en":
@@ -86,23 +102,47 @@ def caller_goal(title: str, language: str, obj: str = "") -> str:
     topic = re.match(r"^(?:questions|inquiries|enquiries|asking) (?:about|on) (.+)$", title, re.I)
     if topic:
         return f"ask about {topic.group(1)}"
+    status = re.match(r"^(status|progress) of (?:a |an |the |my )?(.+)$", title, re.I)
+    if status:  # "Status of a return / refund" → "check the return or refund status"
+        thing = re.sub(r"\s*/\s*", " or ", status.group(2))
+        return f"check the {thing} {status.group(1).lower()}"
     if len(tokens) == 1:
         word = tokens[0].lower()
         if word in _SINGLE:
             return _SINGLE[word]
-        if obj:
+        if obj and (word in _NOMINAL or verb_base(word)):  # "Cancel" → "cancel an appointment"; not "Billing"
             return f"{_NOMINAL.get(word, word)} {with_article(obj)}"
-    if 2 <= len(tokens) <= 4 and tokens[-1].lower() in _NOMINAL and not title.lower().startswith(("check", "get")):
+    new = re.fullmatch(r"new (\w+)", title, re.I)
+    if new and new.group(1).lower() in _CREATE:  # "New claim" → "file a new claim"
+        return f"{_CREATE[new.group(1).lower()]} a new {new.group(1).lower()}"
+    leading_verb = verb_base(tokens[0].lower()) or tokens[0].lower() in _NOMINAL.values()
+    if 2 <= len(tokens) <= 4 and tokens[-1].lower() in _NOMINAL and not leading_verb:
         verb = _NOMINAL[tokens[-1].lower()]
         rest = " ".join(tokens[:-1])
         rest = rest[:1].lower() + rest[1:] if not rest[:2].isupper() else rest
         if verb == "fix":
             return f"fix a {rest} problem"
         return f"{verb} {with_article(rest)}"
-    return goal_phrase(title)
+    goal = _singular_object(goal_phrase(title))
+    # a caller reports/books/files *an* outage, not "the" one the prompt's heading names
+    indefinite = re.match(r"^(report|book|make|file|open|request|start|place|schedule) the (\w.*)$", goal)
+    return f"{indefinite.group(1)} {with_article(indefinite.group(2))}" if indefinite else goal
 
 
-_SINGLE = {"outage": "report an outage", "outages": "report an outage", "callback": "schedule a callback",
+_TOOL_TAIL = re.compile(r"\s+(?:with|using|via|through|by calling|and call|by using)\s+\S*_\S*.*$", re.I)
+
+
+def _singular_object(goal: str) -> str:
+    """'book appointments' → 'book an appointment' (a caller comes for one)."""
+    match = re.fullmatch(r"(\w+) (\w+)s", goal)
+    if match and match.group(2) in _OBJECTS:
+        return f"{match.group(1)} {with_article(match.group(2))}"
+    return goal
+
+
+_CREATE = {"claim": "file", "order": "place", "appointment": "book", "reservation": "make", "ticket": "open",
+           "account": "open", "booking": "make", "request": "make", "case": "open"}
+_SINGLE = {"refund": "request a refund", "refunds": "request a refund", "outage": "report an outage", "outages": "report an outage", "callback": "schedule a callback",
            "callbacks": "schedule a callback", "disputes": "dispute a charge", "dispute": "dispute a charge"}
 
 
@@ -148,8 +188,20 @@ def _intent(title: str, steps: list[str], body: str, tool_names: list[str], lang
     )
 
 
+_WANTS = re.compile(r"^(?:if|when)\s+(?:the\s+|a\s+)?(?:caller|customer|patient|user|member|client|guest|person)s?\s+"
+                    r"(?:wants?|would like|asks?|needs?|calls?|is calling)\s+(?:to\s+)?(.+?)\s*(?:[,:;]|\s[—–-]\s|\s?→)"
+                    r"\s*(.*)$", re.I)
+
+
 def _item_title(item: str) -> tuple[str, str]:
-    """(title, rest) of a list item or bold-label paragraph ('**Password resets:** The most…')."""
+    """(title, rest) of a list item or bold-label paragraph ('**Password resets:** The most…'), or the goal of an
+    'If the caller wants to book a class, call …' item."""
+    item = _PREFIX.sub("", item.strip())
+    wants = _WANTS.match(" ".join(item.split()).replace("**", ""))
+    if wants:
+        goal = re.sub(r"\b(their|his|her|my)\b", "a", wants.group(1)).strip()
+        goal = re.sub(r"^about\b", "ask about", goal)
+        return goal, wants.group(2)
     label = _BOLD_LABEL.match(item)
     if label:
         return label.group(1).strip(), label.group(2).strip()
@@ -197,12 +249,15 @@ def knowledge_intents(parsed: ParsedPrompt, language: str) -> list[IntentModel]:
                 parsed.blocks[block.parent].role == SectionRole.KNOWLEDGE:
             continue
         title = re.sub(r"\s*(,?\s*etc\.?|you (may|can) answer)\s*$", "", block.title.strip(" .:"), flags=re.I)
+        if re.fullmatch(r"faqs?|frequently asked questions|general questions|preguntas frecuentes", title, re.I):
+            title = "general questions"
         if title.isupper():
             title = title.lower()
         words = [w for w in _TOPIC_WORDS if re.search(rf"\b{w}", parsed.prompt[block.start:block.end], re.I)]
         if language == "en" and not re.search(r"\b(hours|prices?|fees|menu|parking|questions|faq)\b", title, re.I):
             title = ", ".join(words[:3]) or title
         name = f"ask about {title[:1].lower() + title[1:]}" if language == "en" else title
+        name = "ask a general question" if name == "ask about general questions" else name
         intents.append(IntentModel(id=f"intent:{slugify(name)}", name=name, kind="inquiry",
                                    description=truncate(parsed.prompt[block.start:block.end], 600),
                                    steps=parsed.items(block)[:8] or sentences(parsed.body(block))[:6],
@@ -217,8 +272,11 @@ def playbook_intents(parsed: ParsedPrompt, tool_names: list[str], language: str)
     for block in parsed.in_role(SectionRole.PLAYBOOK):
         children = [c for c in parsed.children(block) if c.role == SectionRole.PLAYBOOK]
         is_container = bool(_CONTAINER.search(block.title)) and block.kind != "xml" or block.tag in ("goals",)
-        if block.kind == "xml" and block.tag in ("workflow", "playbook", "task", "procedure", "flow"):
+        named = _PREFIX.match(block.title) and _PREFIX.sub("", block.title).strip()  # "Workflow: Place an order"
+        if block.kind == "xml" and block.tag in ("workflow", "playbook", "task", "procedure", "flow") or named:
             is_container = False
+        if sum(bool(_WANTS.match(i)) for i in parsed.items(block)) >= 2:
+            is_container = True  # "- If the caller wants to book a class, call book_class …"
         if is_container or children:
             intents.extend(_from_items(parsed, block, tool_names, language, obj))
             continue
@@ -227,6 +285,9 @@ def playbook_intents(parsed: ParsedPrompt, tool_names: list[str], language: str)
         title = block.title.split(":", 1)[1] if block.kind == "xml" and ":" in block.title else block.title
         text = parsed.prompt[block.start:block.end]
         steps = parsed.items(block) or sentences(parsed.body(block))
+        for child in parsed.children(block):  # "### Steps" under "## Workflow: Place an order"
+            if child.role in (SectionRole.FLOW, SectionRole.PLAYBOOK):
+                steps += parsed.items(child) or sentences(parsed.body(child))
         intent = _intent(title, steps, text, tool_names, language, f"section:{block.index}", obj)
         if intent:
             intents.append(intent)
@@ -268,6 +329,8 @@ def capability(tool_name: str) -> str:
     tokens = split_identifier(tool_name)
     if not tokens:
         return tool_name
+    if "dnc" in tokens or "do not call" in " ".join(tokens):
+        return "ask to be put on the do-not-call list"
     verb, obj = tokens[0], " ".join(tokens[1:])
     if verb in ("get", "fetch", "lookup", "find", "search", "list", "query"):
         verb = "look up"
@@ -283,11 +346,45 @@ def _same(a: IntentModel, b: IntentModel) -> bool:
     sa, sb = content_stems(a.name), content_stems(b.name)
     if not sa or not sb:
         return a.name.lower() == b.name.lower()
+    if (sa ^ sb) & _DISTINCT:
+        return False  # "check the status of a return" is not "return for a refund"
     return sa <= sb or sb <= sa or len(sa & sb) / len(sa | sb) >= 0.5
+
+
+_DISTINCT = {"status", "check", "track", "progress", "estado", "saldo", "consult", "where"}
+
+
+def _split_combined(intents: list[IntentModel]) -> list[IntentModel]:
+    """'change or cancel' beside 'change a reservation' and 'cancel a reservation': its steps and tools go to the
+    two (each keeps the steps naming its own verb or neither), and the combined one is dropped."""
+    out = list(intents)
+    for combined in intents:
+        match = re.match(r"^(\w+)(?:,| or| and/or)\s+(\w+)\b", combined.name)
+        if not match:
+            continue
+        verbs = [match.group(1).lower()[:5], match.group(2).lower()[:5]]  # "change"/"changing" share "chang"
+        twins = [next((i for i in out if i is not combined and i.name.lower()[:5] == v), None) for v in verbs]
+        if None in twins:
+            continue
+        for verb, twin in zip(verbs, twins):
+            other = verbs[1 - verbs.index(verb)]
+            steps = [s for s in combined.steps if verb in _stems(s) or other not in _stems(s)]
+            if len(steps) > len(twin.steps):
+                twin.steps = steps
+            if not twin.tools:
+                twin.tools = [t for t in combined.tools if any(t in s for s in steps)]
+            twin.branches = twin.branches or [b for b in combined.branches if any(b.condition in s for s in steps)]
+        out.remove(combined)
+    return out
+
+
+def _stems(text: str) -> set[str]:
+    return {w[:5] for w in re.findall(r"[a-z]+", text.lower())}
 
 
 def merge_intents(intents: list[IntentModel]) -> list[IntentModel]:
     """Drop duplicates: the one stated as its own section (with steps) wins, at the first one's position."""
+    intents = _split_combined(intents)
     out: list[IntentModel] = []
     for intent in intents:
         twin = next((i for i in out if _same(i, intent)), None)
@@ -313,7 +410,9 @@ def attach_verification(intents: list[IntentModel], verification: Verification, 
     vtool = next((t for t in tools if t.name == verification.tool), None)
     if vtool is None:
         return
-    given = set(vtool.returns)
+    # what the lookup hands on: ids and tokens (patient_id, verification_token), not the person's own fields
+    given = {r for r in vtool.returns if re.search(r"(^|_)(id|token|ref|key|uuid)$|^id_", r)
+             and not canonical_identity_field(r)}
     for intent in intents:
         needs = {field for t in tools if t.name in intent.tools for field in t.needs}
         if vtool.name in intent.tools or needs & given or re.search(r"\bverif", intent.description, re.I):

@@ -19,6 +19,7 @@ from ..agent_model import (
     PolicyKind,
     PolicyModel,
     RowOutcome,
+    SectionRole,
     SensitiveField,
     Verification,
 )
@@ -27,12 +28,17 @@ from ..text import content_stems, slugify, truncate
 from ..types import AgentSpec
 from .build import build_agent_model, failure_modes_of
 from .fields import canonical_identity_field, fields_in_text
-from .intents import attach_verification, finish_intents, intent_kind, merge_intents
+from .intents import attach_verification, branch_outcome, finish_intents, intent_kind, merge_intents
 from .llm_prompt import DEFAULT_CHUNK_CHARS, LLMAgentModel, chunks_of, messages_for
-from .policies import rule_units, split_sentences
+from .policies import policy_kind, rule_units, split_sentences
 from .sections import parse_prompt
 
-FUZZY_MATCH = 0.6  # token overlap above which a paraphrased rule is replaced by the prompt's own sentence
+FUZZY_MATCH = 0.6
+_KINDS = {k.value for k in PolicyKind}
+_OUTCOMES = {o.value for o in RowOutcome}
+# What the model may still offer as an intent although it is a part of the call, not a caller's goal.
+_FRAGMENT = re.compile(r"^\s*(step|paso)\s*\d|^#|\b(greet(ing)?|closing|close the call|identify the caller|verify the "
+                       r"caller|introduction|tools?|guardrails?|examples?)\b", re.I)  # token overlap above which a paraphrased rule is replaced by the prompt's own sentence
 
 
 async def llm_agent_model(agent: AgentSpec, llm: StructuredLLM, *, chunk_chars: int = DEFAULT_CHUNK_CHARS,
@@ -130,7 +136,7 @@ def _assemble(agent: AgentSpec, offline: AgentModel, answers: list[LLMAgentModel
     for answer in answers:
         for item in answer.intents:
             name = " ".join(item.name.split()).strip(" .")
-            if not name or len(name.split()) > 14:
+            if not name or len(name.split()) > 14 or _FRAGMENT.search(name):
                 continue
             intents.append(IntentModel(
                 id=f"intent:{slugify(name)}", name=name, kind=item.kind if item.kind != "general" else
@@ -138,7 +144,8 @@ def _assemble(agent: AgentSpec, offline: AgentModel, answers: list[LLMAgentModel
                 steps=[truncate(s, 300) for s in item.steps][:14],
                 tools=[t for t in dict.fromkeys(item.tools) if t in tool_names], success=truncate(item.success, 300),
                 branches=[Branch(condition=b.condition, action=b.action,
-                                 outcome=RowOutcome(b.outcome) if b.outcome else None) for b in item.branches][:8]))
+                                 outcome=RowOutcome(b.outcome) if b.outcome in _OUTCOMES else
+                                 branch_outcome(b.condition)) for b in item.branches][:8]))
     intents = merge_intents(intents)
     policies: list[PolicyModel] = []
     seen: set[str] = set()
@@ -148,8 +155,9 @@ def _assemble(agent: AgentSpec, offline: AgentModel, answers: list[LLMAgentModel
             if text is None or text.lower() in seen:
                 continue
             seen.add(text.lower())
+            kind = PolicyKind(item.kind) if item.kind in _KINDS else policy_kind(text, SectionRole.GUARDRAILS)
             policies.append(PolicyModel(id=f"policy:{len(policies) + 1}:{slugify(text, 32)}",
-                                        kind=PolicyKind(item.kind), text=text, trigger=item.trigger,
+                                        kind=kind, text=text, trigger=item.trigger,
                                         response=item.response, probe=item.probe))
     verification = _verification(answers, tool_names, prompt_norm, sentences)
     attach_verification(intents, verification, offline.tools)
@@ -176,7 +184,7 @@ def _assemble(agent: AgentSpec, offline: AgentModel, answers: list[LLMAgentModel
         "organisation": first.organisation or offline.organisation,
         "persona_name": first.persona_name or offline.persona_name,
         "domain": domain,
-        "caller_noun": first.caller_noun if first.caller_noun and first.caller_noun != "caller" else offline.caller_noun,
+        "caller_noun": first.caller_noun if first.caller_noun not in ("", "caller") else offline.caller_noun,
         "language": language,
         "today": today,
         "speaks_first": bool(speaks_first),

@@ -9,8 +9,6 @@ prompt or output model here changes.
 from __future__ import annotations
 
 import json
-from typing import Literal
-
 from pydantic import BaseModel, Field
 
 from ..agent_model import DOMAINS, IDENTITY_FIELDS, ToolModel
@@ -23,8 +21,9 @@ UNDERSTANDING_PROMPT_VERSION = "agent-model-llm-1"
 # an answer of a few thousand tokens.
 DEFAULT_CHUNK_CHARS = 24_000
 
-Outcome = Literal["success", "no_match", "failure", "empty", "partial"]
-Kind = Literal["prohibition", "obligation", "emergency", "escalation", "scope", "privacy", "error_handling"]
+# Plain strings, not enums: a small model's near-miss ("guardrail") is mapped in code instead of failing the call.
+OUTCOMES = "success | no_match | failure | empty | partial"
+KINDS = "prohibition | obligation | emergency | escalation | scope | privacy | error_handling"
 
 
 class LLMBranch(BaseModel):
@@ -32,7 +31,7 @@ class LLMBranch(BaseModel):
 
     condition: str
     action: str
-    outcome: Outcome | None = None
+    outcome: str | None = Field(default=None, description=OUTCOMES)
 
 
 class LLMIntent(BaseModel):
@@ -50,7 +49,7 @@ class LLMIntent(BaseModel):
 class LLMPolicy(BaseModel):
     """A rule of the agent, quoted verbatim."""
 
-    kind: Kind
+    kind: str = Field(default="obligation", description=KINDS)
     text: str = Field(description="the exact sentence of the prompt, copied verbatim")
     trigger: str = ""
     response: str = ""

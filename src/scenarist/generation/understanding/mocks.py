@@ -12,7 +12,8 @@ from ..types import ToolSpec
 from .fields import canonical_identity_field
 
 _NO_MATCH_CODE = re.compile(r"not_?found|no_?match|mismatch|not_?match|no_?coincide|no_?encontrad|no_?record|"
-                            r"unknown_|not_?registered|not_?verified|no_?existe|invalid_(id|number|account)|"
+                            r"^unknown$|unknown_|not_?registered|not_?verified|no_?existe|invalid_(id|number|"
+                            r"account)|"
                             r"does_?not_?exist", re.I)
 _EMPTY_CODE = re.compile(r"^(no_\w*available|none_available|no_availability|no_slots|no_results|no_openings|"
                          r"sin_disponibilidad|fully_booked|sold_out|no_hay_\w+)$", re.I)
@@ -42,8 +43,10 @@ _LOOKUP_TOOL = re.compile(r"(^|_)(lookup|look_up|find|search|verify|identify|loc
 _AVAILABILITY_TOOL = re.compile(r"slots?|availab|openings?|times|tables|windows|points|locations|plans|planes|"
                                 r"options|dates|disponib", re.I)
 _SIDE_EFFECT = re.compile(r"(^|_)(book|create|cancel|update|modify|change|reschedule|transfer|refund|freeze|block|"
-                          r"unblock|submit|file|send|add|delete|remove|register|reset|order|place|schedule|report|open|"
-                          r"close|pay|charge|issue|request|escalate|log|record|save|set|replace|return|initiate|start|"
+                          r"unblock|submit|file|send|add|delete|remove|register|reset|order|place|schedule|"
+                          r"report|open|"
+                          r"close|pay|charge|issue|request|escalate|log|record|save|set|replace|return|"
+                          r"initiate|start|"
                           r"stop|dispute|enroll|activate|deactivate|reserve|confirm|assign|notify|page|dispatch|hold|"
                           r"bloquear|cambiar|crear|cancelar|anular|reservar|registrar|transferir|enviar|solicitar|"
                           r"modificar|actualizar)(_|$)", re.I)
@@ -75,8 +78,11 @@ def classify_output(output: Any, tool_name: str = "") -> RowOutcome:
         return RowOutcome.FAILURE
     if any(_EMPTY_CODE.match(c) for c in codes):
         return RowOutcome.EMPTY
+    if all(v is None for v in output.values()):
+        return _nothing(tool_name)  # {"order": null}
     lists = [v for v in output.values() if isinstance(v, list)]
-    flags = [k for k, v in output.items() if v is False and _AVAILABILITY_FLAG.search(k)]
+    subject = set(re.split(r"_", tool_name.lower())) - {"check", "get", "find", "lookup", "status", "list"}
+    flags = [k for k, v in output.items() if v is False and (_AVAILABILITY_FLAG.search(k) or k.lower() in subject)]
     if flags:
         return RowOutcome.PARTIAL if any(lists) else RowOutcome.EMPTY
     if match_false or any(v is False and (k.lower() in _DONE_FLAGS or re.fullmatch(r"[a-z]+ed", k.lower()))
@@ -130,9 +136,14 @@ def _hard_failure(output: dict) -> bool:
 
 
 def _is_partial(output: dict, codes: list[str], tokens: set[str]) -> bool:
-    """A partial/incomplete/pending status, a 'not applied'/'backordered' value anywhere, or a warning/note beside a
-    result that is not complete."""
+    """A partial/incomplete/pending status, a 'not applied'/'backordered' value anywhere, several candidates for
+    one lookup, several answers missing, or a warning/note beside a result that is not complete."""
     if tokens & _PARTIAL_TOKENS or any(c.upper().startswith("PENDING") for c in codes):
+        return True
+    if any(re.search(r"(^|_)(match_count|matches|candidate_count)$", k) and isinstance(v, int) and v > 1
+           for k, v in output.items()):
+        return True
+    if sum(v is None for v in output.values()) >= 3 and sum(v is not None for v in output.values()) >= 2:
         return True
     if any(_PARTIAL_VALUE.match(str(v).strip()) for _, v in flatten_values(output) if isinstance(v, str)):
         return True

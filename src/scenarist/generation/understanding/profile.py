@@ -37,7 +37,7 @@ _DOMAIN_TERMS: dict[str, list[tuple[str, int]]] = {
     "government": [(r"permits?|licen[cs]e renewal|city hall|municipal|dmv|benefits office", 2)],
 }
 _CALLER_NOUNS = ("patient", "customer", "member", "cardholder", "guest", "employee", "client", "beneficiary",
-                 "owner", "shipper", "caller", "prospect", "lead", "subscriber", "cliente", "paciente", "titular")
+                 "owner", "shipper", "caller", "subscriber", "cliente", "paciente", "titular")
 _DOMAIN_NOUN = {"healthcare": "patient", "pharmacy": "patient", "banking": "cardholder", "insurance": "caller",
                 "hospitality": "guest", "it_support": "employee", "veterinary": "pet owner", "legal": "caller",
                 "telecom": "customer", "retail": "customer", "utilities": "customer", "logistics": "customer"}
@@ -49,7 +49,9 @@ _ORG_KEY = re.compile(r"^\s*(?:company|organi[sz]ation|business|clinic|practice|
 _PERSONA = re.compile(r"\b(?:you are|your name is|you're|eres|te llamas|tu nombre es|name:)\s+(\{\{\s*[\w.]+\s*\}\}|"
                       r"[A-ZÁÉÍÓÚÑ][a-záéíóúñ]+\b)", re.I)
 _TODAY = re.compile(r"(?:today(?:'s date)? is|today(?:'s date)?:|the current date(?: and time)? is|current date:|"
-                    r"right now it'?s|it is now|la fecha de hoy es|hoy es|fecha actual:?)\s*(\{\{\s*[\w.]+\s*\}\}|\d{4}-\d{2}-\d{2}|[A-Z][a-z]+,? [A-Z][a-z]+ \d{1,2},? \d{4}|"
+                    r"right now it'?s|it is now|la fecha de hoy es|hoy es|"
+                    r"fecha actual:?)\s*(\{\{\s*[\w.]+\s*\}\}|\d{4}-\d{2}-\d{2}|"
+                    r"[A-Z][a-z]+,? [A-Z][a-z]+ \d{1,2},? \d{4}|"
                     r"[A-Z][a-z]+ \d{1,2},? \d{4})", re.I)
 _OUTBOUND = re.compile(r"\b(you are calling|you're calling|you call (the|each)|outbound|you place (the|a) call|"
                        r"start (the|each) call by (introducing|saying)|est[aá]s llamando|llamada saliente)\b", re.I)
@@ -78,6 +80,8 @@ def caller_noun_of(prompt: str, domain: str) -> str:
         if noun != "caller":
             counts[noun] = len(re.findall(rf"\b{noun}s?\b", lowered))
     noun, count = counts.most_common(1)[0] if counts else ("caller", 0)
+    if noun == "owner" and domain == "veterinary":
+        noun = "pet owner"
     return noun if count >= 3 else _DOMAIN_NOUN.get(domain, "caller")
 
 
@@ -95,7 +99,9 @@ def organisation_of(prompt: str) -> str | None:
             continue
         counts[name] += 3 if len(name.split()) > 1 else 1
     if not counts:
-        return None
+        variable = re.search(r"\b(?:at|for|of|from)\s+(\{\{\s*\w*(?:clinic|company|business|org\w*|practice|store|"
+                             r"brand|firm|shop|restaurant|hotel|bank)\w*\s*\}\})", head)
+        return variable.group(1) if variable else None
     return counts.most_common(1)[0][0]
 
 
@@ -142,9 +148,24 @@ def speaks_first_of(agent: AgentSpec) -> bool:
     return not agent.inbound or bool(_OUTBOUND.search(agent.description[:4000]))
 
 
+_SPOKEN = re.compile(r"\b(?:respond|speak|answer|reply|talk|converse)(?: only| always)? in (english|spanish|french|"
+                     r"german|portuguese|italian|dutch|catalan)\b", re.I)
+_CODES = {"english": "en", "spanish": "es", "french": "fr", "german": "de", "portuguese": "pt", "italian": "it",
+          "dutch": "nl", "catalan": "ca"}
+
+
+def prompt_language(agent: AgentSpec) -> str:
+    """The language the prompt is written in (what its titles are named in)."""
+    return detect_language(agent.description, agent.language or "en") or agent.language or "en"
+
+
 def language_of(agent: AgentSpec) -> str:
-    """The prompt's language when it can be told confidently, else the agent's declared one."""
-    return detect_language(agent.description) or agent.language or "en"
+    """The language the agent speaks: the one the prompt tells it to respond in, else the prompt's own language
+    when it can be told confidently, else the agent's declared one."""
+    spoken = _SPOKEN.search(agent.description)
+    if spoken:
+        return _CODES[spoken.group(1).lower()]
+    return prompt_language(agent)
 
 
 _DISCLOSURE_KINDS: list[tuple[str, re.Pattern[str]]] = [
@@ -152,9 +173,11 @@ _DISCLOSURE_KINDS: list[tuple[str, re.Pattern[str]]] = [
                                 r"identificadores? intern\w*|tokens?)\b", re.I)),
     ("tool_names", re.compile(r"\b(tool names?|names of the tools|function names?|nombres? de (las )?herramientas)\b",
                               re.I)),
-    ("other_people", re.compile(r"\b(another (patient|customer|person|member|caller|employee|cardholder|client|guest)|"
+    ("other_people", re.compile(r"\b(another (patient|customer|person|member|caller|employee|cardholder|"
+                                r"client|guest)|"
                                 r"other (patients|customers|people|members|callers|employees|cardholders|clients)|"
-                                r"someone else|third part\w*|otr[oa]s? (clientes?|titulares?|l[ií]neas?)|someone is a "
+                                r"someone else|third part\w*|otr[oa]s? (clientes?|titulares?|l[ií]neas?)|"
+                                r"someone is a "
                                 r"(client|patient|customer|member)|a (client|patient|customer)'s)", re.I)),
     ("system_prompt", re.compile(r"\b(system prompt|your instructions|these instructions|internal notes)\b", re.I)),
     ("sensitive_data", re.compile(r"\b(full card number|card number|cvv|cvc|security code|password|\bpin\b|ssn|"

@@ -11,31 +11,40 @@ from ..agent_model import PromptSection, SectionRole
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 _BOLD_TITLE = re.compile(r"^\*\*(.+?)\*\*\s*:?\s*$")
 _CAPS_TITLE = re.compile(r"^([A-ZÁÉÍÓÚÑ][A-ZÁÉÍÓÚÑ0-9 &/,'()\-—–]{3,70}?)\s*:?\s*$")
-_NUMBERED_TITLE = re.compile(r"^(?:\d+|[A-Z])[.)]\s+([^.!?]{2,50}?):?\s*$")
+_NUMBERED_TITLE = re.compile(r"^(?:\d+|[A-Z])[.)]\s+([^.!?]{2,70}?):?\s*$")
+_ID_TITLE = re.compile(r"^([A-Z]{2,8}[- ]?\d+[a-z]?)\s*[:.—–-]\s+([^.!?]{3,70}?)\s*$")
 _COLON_TITLE = re.compile(r"^([A-ZÁÉÍÓÚÑ¿][^.!?:]{2,60}):\s*$")
 _YAML_KEY = re.compile(r"^([a-z_][a-z0-9_]{1,30}):\s*(.*)$")
 _XML_OPEN = re.compile(r"^\s*<([A-Za-z_][\w-]*)((?:\s+[\w-]+\s*=\s*\"[^\"]*\")*)\s*>\s*$")
 _XML_CLOSE = re.compile(r"^\s*</([A-Za-z_][\w-]*)\s*>\s*$")
 _XML_NAME_ATTR = re.compile(r"\b(?:name|id|title|type)\s*=\s*\"([^\"]+)\"")
-_BULLET = re.compile(r"^\s*(?:[-*•·–]|\d+[.)]|[a-z][.)])\s+(.+?)\s*$")
+_BULLET = re.compile(r"^\s*(?:[-*•·–]|\d+(?:\.\d+)*[.)]|[a-z][.)])\s+(.+?)\s*$")
+_TABLE_ROW = re.compile(r"^\s*\|(.+)\|\s*$")
+_TABLE_RULE = re.compile(r"^\s*\|[\s:|-]+\|\s*$")
 _BOLD_LABEL = re.compile(r"^\s*(?:[-*•]\s+)?\*\*([^*]{2,60}?):?\*\*:?\s*(.*)$")
 
 _ROLE_TITLES: list[tuple[SectionRole, re.Pattern[str]]] = [
     (SectionRole.EXAMPLES, re.compile(
-        r"\b(examples?|samples?|sample (dialogues?|conversations?|calls?|transcripts?)|example (calls?|conversations?|"
+        r"\b(examples?|samples?|sample (dialogues?|conversations?|calls?|transcripts?)|example (calls?|"
+        r"conversations?|"
         r"dialogues?)|ejemplos?|di[aá]logos? de ejemplo)\b", re.I)),
     (SectionRole.ERROR_HANDLING, re.compile(
-        r"\b(errors?|error handling|when things go wrong|fail\w*|(stuff|something|things) breaks|goes wrong|algo falla|troubleshooting tools|fallbacks?|if (a|the) tool|"
+        r"\b(errors?|error handling|when things go wrong|fail\w*|(does|do) not work|doesn'?t work|not working|"
+        r"(stuff|something|things) breaks|goes wrong|algo falla|troubleshooting tools|fallbacks?|if (a|the) tool|"
         r"system (issues|problems|down)|errores|fallos?|incidencias del sistema)\b", re.I)),
     (SectionRole.VERIFICATION, re.compile(
-        r"\b(verif\w*|authenticat(e|ion|ing)\b|identity (check|verification)|identify(ing)? the (caller|customer|patient)|"
-        r"security (check|questions)|identificaci[oó]n|verificaci[oó]n|find the (patient|caller|customer)|"
+        r"\b(verif\w*|authenticat(e|ion|ing)\b|identity (check|verification)|identify(ing)? the (caller|"
+        r"customer|patient)|"
+        r"security (check|questions)|identificaci[oó]n|verificaci[oó]n|find the (patient|caller|customer|"
+        r"account|service location|member|record)|locate the (account|caller)|"
         r"who is calling)\b", re.I)),
     (SectionRole.FLOW, re.compile(r"^\s*(step|paso|stage|phase|etapa|fase)\s*\d", re.I)),
     (SectionRole.GUARDRAILS, re.compile(
         r"\b(guardrails?|rules?|polic(y|ies)|compliance|restrictions?|constraints?|prohibit\w*|do not|don'?t|never|"
         r"safety|security|privacy|legal|disclosures?|escalat\w*|emergenc\w*|important|limits|boundaries|consent|"
-        r"do[- ]not[- ]call|dnc|don'?ts|quality|reviewers?|checklist|may not|special situations|things (we|you) never|reglas?|normas?|restricciones|cumplimiento|prohibid\w*|seguridad|privacidad|"
+        r"do[- ]not[- ]call|dnc|don'?ts|vulnerable|hazards?|quality|reviewers?|checklist|may not|"
+        r"special situations|things (we|you) never|reglas?|normas?|restricciones|cumplimiento|prohibid\w*|"
+        r"seguridad|privacidad|"
         r"escalad\w*|emergencias?|urgent\w*|must|musts)\b", re.I)),
     (SectionRole.TOOLS, re.compile(
         r"\b(tools?|functions?|available actions|api|integrations?|herramientas|funciones|systems? you can use)\b",
@@ -49,20 +58,38 @@ _ROLE_TITLES: list[tuple[SectionRole, re.Pattern[str]]] = [
     (SectionRole.FLOW, re.compile(
         r"\b(flow|steps?|process|procedure|script|opening|greeting|introduction|closing|close|wrap[- ]?up|"
         r"qualification|qualify|objections?|structure|sequence|stages?|phases?|voicemail|call handling|"
-        r"routing|ending|end of (the )?call|order of|flujo|pasos|gui[oó]n|saludo|cierre|despedida|estructura|apertura)\b", re.I)),
+        r"routing|ending|end of (the )?call|order of|flujo|pasos|gui[oó]n|saludo|cierre|despedida|estructura|"
+        r"apertura)\b", re.I)),
     (SectionRole.IDENTITY, re.compile(
         r"\b(identity|role|who you are|persona|about you|your job|objective|purpose|mission|overview|you are|"
         r"rol|identidad|qui[eé]n eres|objetivo|prop[oó]sito|misi[oó]n)\b", re.I)),
     (SectionRole.STYLE, re.compile(
         r"\b(style|tone|voice|personality|speaking|speech|formatting|format|language|delivery|manner|"
-        r"communication|how to speak|vibe|how you sound|sound|estilo|tono|personalidad|idioma|forma de hablar|comunicaci[oó]n)\b", re.I)),
+        r"communication|how to speak|vibe|how you sound|sound|estilo|tono|personalidad|idioma|forma de hablar|"
+        r"comunicaci[oó]n)\b", re.I)),
     (SectionRole.KNOWLEDGE, re.compile(
-        r"\b(faqs?|frequently asked|general questions|questions you (may|can) answer|where and when|calendar|hours|locations?|prices?|pricing|fees?|menu|knowledge|reference|"
+        r"\b(faqs?|frequently asked|general questions|questions you (may|can) answer|where and when|calendar|"
+        r"hours|locations?|prices?|pricing|fees?|menu|knowledge|reference|"
         r"horarios?|precios|tarifas|preguntas frecuentes|ubicaci[oó]n|direcci[oó]n|sucursales)\b", re.I)),
     (SectionRole.CONTEXT, re.compile(
         r"\b(context|background|company|business|about (us|the \w+)|organi[sz]ation|variables|today|date|"
         r"information|info|details|facts|contexto|empresa|datos|informaci[oó]n|call context)\b", re.I)),
 ]
+# German and French titles (the same roles; kept apart so the English patterns stay readable).
+_ROLE_TITLES_OTHER: dict[SectionRole, re.Pattern[str]] = {
+    SectionRole.EXAMPLES: re.compile(r"\b(beispiel\w*|exemples?)\b", re.I),
+    SectionRole.ERROR_HANDLING: re.compile(r"\b(fehler\w*|st[öo]rung\w*|erreurs?|en cas d'erreur|pannes?)\b", re.I),
+    SectionRole.VERIFICATION: re.compile(r"\b(identifizierung|verifizierung|legitimation|identifikation|"
+                                         r"identification|v[ée]rification)\b", re.I),
+    SectionRole.GUARDRAILS: re.compile(r"\b(regeln|richtlinien|verbote|wichtig|sicherheit|datenschutz|grenzen|"
+                                       r"r[èe]gles|interdictions|s[ée]curit[ée]|confidentialit[ée]|scope)\b", re.I),
+    SectionRole.PLAYBOOK: re.compile(r"\b(anliegen|aufgaben|leistungen|abl[äa]ufe|services propos[ée]s|demandes)\b",
+                                     re.I),
+    SectionRole.FLOW: re.compile(r"\b(ablauf|gespr[äa]chsablauf|schritte|d[ée]roulement|[ée]tapes)\b", re.I),
+    SectionRole.IDENTITY: re.compile(r"\b(rolle|wer du bist|identit[äa]t|r[ôo]le|qui tu es)\b", re.I),
+    SectionRole.STYLE: re.compile(r"\b(sprache|ton|stil|tonalit[ée])\b", re.I),
+    SectionRole.KNOWLEDGE: re.compile(r"\b(öffnungszeiten|preise|h[ée]ures d'ouverture|tarifs)\b", re.I),
+}
 # Untitled paragraphs are classified by what they say.
 _CONTENT_ROLES: list[tuple[SectionRole, re.Pattern[str]]] = [
     (SectionRole.EXAMPLES, re.compile(r"^\s*(caller|user|customer|agent|assistant|cliente|agente)\s*:", re.I | re.M)),
@@ -71,8 +98,8 @@ _CONTENT_ROLES: list[tuple[SectionRole, re.Pattern[str]]] = [
                                             r"(is|are) (down|unavailable|not responding))\b", re.I)),
     (SectionRole.VERIFICATION, re.compile(r"\b(verify|authenticate|verifica)\w*\b.{0,80}\b(caller|identity|"
                                           r"cardholder|customer|titular|cliente)\b", re.I)),
-    (SectionRole.GUARDRAILS, re.compile(r"\b(never|do not|don't|must not|under no circumstances|nunca|no debes)\b",
-                                        re.I)),
+    (SectionRole.GUARDRAILS, re.compile(r"\b(never|do not|don't|must not|under no circumstances|nunca|no debes|"
+                                        r"niemals|nie|keine|darfst nicht|jamais|ne (jamais|pas))\b", re.I)),
     (SectionRole.STYLE, re.compile(r"\b(tone|speak|sound|friendly|concise|warm)\b", re.I)),
 ]
 _STEP_TITLE = re.compile(r"^\s*(step|paso)\s*\d", re.I)
@@ -86,7 +113,7 @@ class Block:
     title: str
     level: int
     start: int
-    kind: str  # md | label | xml | yaml | para | preamble
+    kind: str  # md | label | numbered | xml | yaml | preamble (an untitled or lead-phrase paragraph)
     tag: str = ""
     parent: int | None = None
     end: int = 0
@@ -120,7 +147,18 @@ class ParsedPrompt:
         """List items and bold-label paragraphs of the block's own body (continuation lines joined)."""
         out: list[str] = []
         open_item = False
+        header = True
         for _, line in block.lines:
+            row = _TABLE_ROW.match(line)
+            if row:  # a markdown table: every row but the header is an item, cells joined as 'first: rest'
+                if not _TABLE_RULE.match(line) and not header:
+                    cells = [c.strip() for c in row.group(1).split("|")]
+                    cells = cells[1:] if cells and cells[0].isdigit() else cells
+                    out.append(f"{cells[0]}: {' '.join(cells[1:])}" if len(cells) > 1 else cells[0])
+                header = False
+                open_item = False
+                continue
+            header = True
             bullet = _BULLET.match(line)
             if bullet or _BOLD_LABEL.match(line):
                 out.append((bullet.group(1) if bullet else line).strip())
@@ -158,13 +196,24 @@ def _title_of(line: str, next_line: str | None, yaml_mode: bool) -> tuple[str, i
         match = _YAML_KEY.match(stripped)
         if match:
             return match.group(1).replace("_", " "), 1, "yaml"
+    match = _ID_TITLE.match(stripped)
+    if match and line == line.lstrip():  # "SOP-1: Submit a maintenance request", "WF-2 — Refunds"
+        return match.group(2).strip(" :"), 8, "label"
     match = _NUMBERED_TITLE.match(stripped)
-    if match and line == line.lstrip() and (stripped.endswith(":") or (next_line or "").startswith((" ", "\t"))):
-        return match.group(1).strip(" :"), 8, "label"
+    follows = next_line or ""
+    if match and line == line.lstrip() and (stripped.endswith(":") or follows.startswith((" ", "\t"))
+                                            or re.match(r"^[-*•]\s", follows) or _is_caps(match.group(1))):
+        return match.group(1).strip(" :"), 8, "numbered"
     match = _COLON_TITLE.match(stripped)
     if match and line == line.lstrip() and len(stripped.split()) <= 8:
         return match.group(1).strip(), 8, "label"
     return None
+
+
+def _is_caps(text: str) -> bool:
+    """An ALL-CAPS label ('WHO YOU ARE', 'SAFETY SCRIPT (say every point)'), parenthesised asides aside."""
+    letters = [c for c in re.sub(r"\([^)]*\)", "", text) if c.isalpha()]
+    return len(letters) >= 3 and all(c.isupper() for c in letters)
 
 
 def _is_yaml_prompt(lines: list[str]) -> bool:
@@ -262,7 +311,8 @@ def _inline_title(first_line: str) -> str:
 def title_role(title: str) -> SectionRole | None:
     """The role a title names, if any."""
     for role, pattern in _ROLE_TITLES:
-        if pattern.search(title):
+        other = _ROLE_TITLES_OTHER.get(role)
+        if pattern.search(title) or other is not None and other.search(title):
             return role
     return None
 
@@ -289,6 +339,8 @@ def _role(parsed: ParsedPrompt, block: Block) -> SectionRole:
             if pattern.search(body):
                 return role
         return SectionRole.CONTEXT if block.kind == "preamble" else SectionRole.OTHER
+    if block.kind == "numbered" and sum(b.kind == "numbered" for b in parsed.blocks) >= 3:
+        return SectionRole.FLOW  # "3) FIND THE SERVICE LOCATION": a step of one numbered procedure
     steps = len(re.findall(r"^\s*\d+[.)]\s", body, re.M))
     if block.title and (steps >= 2 or _mentions_tool(body, parsed.tool_names)):
         return SectionRole.PLAYBOOK  # a titled block of its own steps: "## Reschedule", "### Password reset"

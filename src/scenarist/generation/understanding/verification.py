@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 
 from ..agent_model import SectionRole, ToolModel, Verification
-from ..text import sentences
 from .fields import canonical_identity_field, fields_in_text
 from .policies import rule_units
 from .sections import ParsedPrompt
@@ -17,7 +16,8 @@ _ASK = re.compile(r"\b(ask(s|ed)?|request|collect|verify|verif\w*|confirm|provid
 _NEGATED = re.compile(r"\b(do not|don't|never|must not|no need|not ask|not required|nunca|no (le )?pidas?|no pedir|"
                       r"no solicites|sin pedir|no d[eé] por hecho)\b", re.I)
 _EXCEPTION = re.compile(r"\b(exception|except|in that case|otherwise|instead|if (they|the caller) (can(no|')t|"
-                        r"cannot|do(es)? not) (remember|recall|know))\b", re.I)
+                        r"cannot|do(es)? not) (remember|recall|know)|if still|still nothing|if nothing|is not found|"
+                        r"isn'?t found|if (it|the lookup|verification) fails)\b", re.I)
 _VERIFY_SENTENCE = re.compile(r"\b(verif\w*|authenticat\w*|identif\w*|confirm (their|the caller'?s|who)|"
                               r"look (them|the \w+) up|security (check|questions)|comprob\w*|titular|"
                               r"(make sure|check|confirm) (it|that it|they) match(es)?|matches what)\b", re.I)
@@ -27,29 +27,28 @@ _NOT_A_VERIFIER = re.compile(r"slots?|availab|openings?|times|tables|windows|poi
                              r"dates|coverage|status", re.I)
 
 
-def _candidate_texts(parsed: ParsedPrompt, tool_name: str | None = None) -> tuple[list[str], bool]:
+def _candidate_texts(parsed: ParsedPrompt, tool_name: str | None = None) -> list[str]:
     """Sentences that state verification: every sentence of verification sections, else verification-worded
-    sentences (or ones naming the verification tool) elsewhere, never examples. The flag tells whether a
-    verification section exists."""
+    sentences (or ones naming the verification tool) elsewhere, never examples."""
     blocks = parsed.in_role(SectionRole.VERIFICATION)
     if blocks:
         out = []
         for block in blocks:
             out.extend(rule_units(parsed, block))
-        return out, True
+        return out
     out = []
     for block in parsed.blocks:
         if block.role == SectionRole.EXAMPLES:
             continue
         out.extend(s for s in rule_units(parsed, block) if _VERIFY_SENTENCE.search(s.replace("_", " "))
                    or tool_name and re.search(rf"(?<!\w){re.escape(tool_name)}(?!\w)", s))
-    return out, False
+    return out
 
 
 def verification_of(parsed: ParsedPrompt, tools: list[ToolModel]) -> Verification:
     """Fields (in the order the prompt asks them), tool and text of the caller's verification."""
     named = _verification_tool("", tools)
-    texts, _ = _candidate_texts(parsed, named.name if named else None)
+    texts = _candidate_texts(parsed, named.name if named else None)
     used: list[str] = []
     text_fields: list[str] = []
     clauses = [c for sentence in texts for c in re.split(r"(?<=[.;!?])\s+|\s+[—–]\s+", sentence) if c.strip()]
@@ -57,7 +56,7 @@ def verification_of(parsed: ParsedPrompt, tools: list[ToolModel]) -> Verificatio
         plain = sentence.replace("_", " ")
         if _NEGATED.search(plain) or _EXCEPTION.search(plain) or not _ASK.search(plain):
             continue
-        unquoted = re.sub(r"\{\{[^}]*\}\}|\"[^\"]*\"|“[^”]*”", "", sentence)
+        unquoted = re.sub(r"\{\{[^}]*\}\}|\"[^\"]*\"|“[^”]*”|\([^)]*\)", "", sentence)  # optional asides too
         found = [field for _, field in fields_in_text(unquoted)]
         if found:
             used.append(sentence)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from scenarist.generation.types import AgentSpec, MockRow, ToolSpec
 
 
@@ -18,9 +16,3 @@ def make_tool(name: str, rows: list[tuple[dict, object]] = (), description: str 
 def make_agent(prompt: str, tools: list[ToolSpec] = (), **fields) -> AgentSpec:
     """An agent with that prompt and tools."""
     return AgentSpec(name=fields.pop("name", "Test agent"), description=prompt, tools=list(tools), **fields)
-
-
-@pytest.fixture
-def agent_of():
-    """The `make_agent` builder as a fixture."""
-    return make_agent
