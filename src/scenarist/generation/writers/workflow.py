@@ -305,10 +305,13 @@ def emergency_situation(policy: PolicyModel, say: dict, rng: random.Random) -> s
     """What the caller describes: one of the examples the rule lists ('chest pain'), else the rule's subject."""
     listed = re.search(r"\(([^)]{3,200})\)", policy.text)
     if listed:
-        options = [o.strip() for o in re.split(r",|\bor\b", listed.group(1)) if 2 <= len(o.split()) <= 6 or
-                   len(o.strip()) > 4]
+        options = [strip_tool_mentions(o).strip() for o in re.split(r",|\bor\b", listed.group(1))]
+        options = [o for o in options if (2 <= len(o.split()) <= 6 or len(o) > 4) and not re.search(
+            r"\b(fails?|error|returns?|tool)\b", o, re.I)]
         if options:
             return rng.choice(options[:4])
+    if re.search(r"\b[a-z]+(?:_[a-z0-9]+)+\b", policy.trigger or ""):
+        return say["emergency_default"]  # a tool failing is not a situation a caller describes
     trigger = re.sub(r"^(?:if|when)\s+", "", policy.trigger or "", flags=re.I)
     trigger = re.sub(r"^(?:the |a )?caller\s+(?:describes|says|reports|mentions|has|is having)\s+(?:they are having\s+)?",
                      "", trigger, flags=re.I)
