@@ -17,7 +17,7 @@ from ..agent_model import (
     SectionRole,
     ToolModel,
 )
-from ..text import placeholders, split_identifier, stem
+from ..text import placeholders, slugify, split_identifier, stem
 from ..text import words as words_of
 from ..types import AgentSpec
 from .intents import (
@@ -25,10 +25,12 @@ from .intents import (
     capability,
     finish_intents,
     knowledge_intents,
+    main_object,
     merge_intents,
     playbook_intents,
     tool_intents,
 )
+from .goals import caller_goal_name, glossary_of
 from .mocks import chains_of, tool_models
 from .policies import policies_of
 from .profile import (
@@ -85,6 +87,8 @@ def build_agent_model(agent: AgentSpec) -> AgentModel:
     else:
         intents = tool_intents(tools, verification)
     intents = merge_intents(intents + knowledge_intents(parsed, written_in))
+    if written_in == "en":
+        name_goals(intents, tools, agent)
     attach_verification(intents, verification, tools)
     finish_intents(intents, tools)
     policies = policies_of(parsed, intents, tools)
@@ -114,6 +118,20 @@ def build_agent_model(agent: AgentSpec) -> AgentModel:
         variables=agent_variables(agent),
         notes=_notes(parsed, intents, tools),
     )
+
+
+def name_goals(intents: list[IntentModel], tools: list[ToolModel], agent: AgentSpec) -> None:
+    """English intent names and tool capabilities as grammatical caller goals (ids follow the names)."""
+    glossary = glossary_of(" ".join([agent.description] + [t.description for t in tools]))
+    obj = main_object(agent.description + " " + " ".join(t.name.replace("_", " ") for t in tools))
+    taken: set[str] = set()
+    for intent in intents:
+        intent.name = caller_goal_name(intent.name, obj, glossary)
+        slug = f"intent:{slugify(intent.name)}"
+        intent.id = slug if slug not in taken else f"{slug}_{len(taken)}"
+        taken.add(intent.id)
+    for tool in tools:
+        tool.capability = caller_goal_name(tool.capability, obj, glossary) if tool.capability else ""
 
 
 def agent_variables(agent: AgentSpec) -> list[str]:
