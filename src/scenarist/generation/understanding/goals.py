@@ -187,7 +187,7 @@ def _complete_object(tokens: list[str], main_object: str) -> list[str]:
     if body and all(t.lower() in _PROBLEM or t.lower() in ("or", "and") for t in body) and main_object:
         words = [w for w in body if w.lower() not in ("or", "and")]
         return [verb, "a", " or ".join(words), main_object]
-    if rest[0].lower() in _PREPOSITIONS and main_object and rest[0].lower() not in ("to", "about", "for"):
+    if rest[0].lower() in ("at", "from") and main_object:
         rest = ["a", main_object, *rest]
     out = [verb] + [t for t in rest if t]
     # a preposition followed by a bare singular countable noun: "at location" → "at a location"

@@ -43,7 +43,7 @@ _INTENT_KINDS: list[tuple[str, re.Pattern[str]]] = [
 ]
 _AUXILIARY_TOOL = re.compile(r"(^|_)(verify|verificar|authenticate|identify|lookup|look_up|find|search|check_"
                              r"availability|availability|slots|options|transfer|transferir|derivar|escalate|"
-                             r"subscribe|notify|sms|handoff|hand_off|log|note|"
+                             r"subscribe|notify|sms|handoff|hand_off|log|note|callback|call_back|openings|windows|"
                              r"end_call|hang_up|send_summary)(_|$)", re.I)
 
 
@@ -91,6 +91,10 @@ def caller_goal(title: str, language: str, obj: str = "") -> str:
     """A caller-facing goal from a playbook title ('Book a new appointment' → 'book a new appointment',
     'Password reset' → 'reset a password', 'Cancel' → 'cancel an appointment')."""
     title = _PREFIX.sub("", title.strip())
+    first = title.split()[0] if title.split() else ""
+    if language == "en" and len(title.split()) >= 3 and first[:1].isupper() and first.lower() in _VERB_FIRST and \
+            title.split()[1].lower() in ("a", "an", "the", "my", "your", "on", "about", "for"):
+        return title[:1].lower() + title[1:]  # already a goal: "Submit a maintenance request", "Ask about a rent …"
     title = re.sub(r"^(how to|handling|dealing with)\s+(?=\w)", "", title, flags=re.I)  # "How to book a table"
     title = re.sub(r"\s*\([^)]*\)", "", title).replace("`", "").replace("*", "").strip(" :.;,-–—")
     title = _TOOL_TAIL.sub("", title).strip(" :.;,-–—")
@@ -129,6 +133,9 @@ def caller_goal(title: str, language: str, obj: str = "") -> str:
     return f"{indefinite.group(1)} {with_article(indefinite.group(2))}" if indefinite else goal
 
 
+# Verbs a title can open with when it already states the caller's goal.
+_VERB_FIRST = frozenset("""submit ask check book cancel reschedule report request order track pay change update make
+    file open renew return exchange schedule reset replace freeze dispute find get buy apply register""".split())
 _TOOL_TAIL = re.compile(r"\s+(?:with|using|via|through|by calling|and call|by using)\s+\S*_\S*.*$", re.I)
 
 
