@@ -24,6 +24,7 @@ from .intents import (
     attach_verification,
     capability,
     finish_intents,
+    handed_on_intents,
     knowledge_intents,
     main_object,
     merge_intents,
@@ -86,7 +87,7 @@ def build_agent_model(agent: AgentSpec) -> AgentModel:
         intents += tool_intents(tools, verification, intents, side_effect_only=True)
     else:
         intents = tool_intents(tools, verification)
-    intents = merge_intents(intents + knowledge_intents(parsed, written_in))
+    intents = merge_intents(intents + handed_on_intents(parsed, tool_names) + knowledge_intents(parsed, written_in))
     if written_in == "en":
         name_goals(intents, tools, agent)
     attach_verification(intents, verification, tools)

@@ -272,6 +272,31 @@ def knowledge_intents(parsed: ParsedPrompt, language: str) -> list[IntentModel]:
     return intents
 
 
+_HANDED_ON = re.compile(
+    r"^(?:if|when)\s+(?:the\s+|a\s+)?(?:caller|customer|patient|member|client|guest|user|resident|subscriber)s?\s+"
+    r"(?:asks|wants|would like|calls|is calling|needs)\s+to\s+(.{4,60}?),\s*(?:politely\s+)?"
+    r"(?:transfer|escalate|route|connect|hand|pass|put)\b", re.I)
+
+
+def handed_on_intents(parsed: ParsedPrompt, tool_names: list[str]) -> list[IntentModel]:
+    """What the agent's rules hand to someone else is still a reason to call: 'If the caller asks to cancel service,
+    transfer them to the retention team with `transfer_call`' → intent 'cancel service' (tools: the transfer)."""
+    from .policies import rule_units  # policies reads intents' owners; import here keeps the modules acyclic
+
+    intents = []
+    for block in parsed.in_role(SectionRole.GUARDRAILS):
+        for sentence in rule_units(parsed, block):
+            match = _HANDED_ON.match(sentence)
+            if not match:
+                continue
+            name = re.sub(r"\b(their|his|her)\b", "a", match.group(1)).strip()
+            intents.append(IntentModel(id=f"intent:{slugify(name)}", name=name, kind="escalation",
+                                       description=sentence, steps=[sentence],
+                                       tools=tools_mentioned(sentence, tool_names),
+                                       section_id=f"section:{block.index}"))
+    return intents
+
+
 def playbook_intents(parsed: ParsedPrompt, tool_names: list[str], language: str) -> list[IntentModel]:
     """Intents from playbook sections (leaf playbooks by title, containers by their items)."""
     intents: list[IntentModel] = []
@@ -385,13 +410,44 @@ def _split_combined(intents: list[IntentModel]) -> list[IntentModel]:
     return out
 
 
+_VERB_FIRST_PAIR = re.compile(r"^(\w+) (?:or|and/or) (\w+) (.+)$")
+_VERB_FINAL_PAIR = re.compile(r"^(.+?) (\w+en) (?:oder|bzw\.) (\w+en)$")  # "Termin verschieben oder absagen"
+
+
+def split_pairs(intents: list[IntentModel]) -> list[IntentModel]:
+    """'reschedule or cancel an appointment' alone becomes two intents (a caller comes for one): each keeps the
+    steps naming its own verb or neither, and the tools not named after the other verb."""
+    out: list[IntentModel] = []
+    for intent in intents:
+        first = _VERB_FIRST_PAIR.match(intent.name)
+        final = _VERB_FINAL_PAIR.match(intent.name)
+        if first and verb_base(first.group(1)) and verb_base(first.group(2)):
+            names = [f"{first.group(1)} {first.group(3)}", f"{first.group(2)} {first.group(3)}"]
+            verbs = [first.group(1).lower()[:5], first.group(2).lower()[:5]]
+        elif final:
+            names = [f"{final.group(1)} {final.group(2)}", f"{final.group(1)} {final.group(3)}"]
+            verbs = [final.group(2).lower()[:5], final.group(3).lower()[:5]]
+        else:
+            out.append(intent)
+            continue
+        for index, name in enumerate(names):
+            own, other = verbs[index], verbs[1 - index]
+            steps = [s for s in intent.steps if own in _stems(s) or other not in _stems(s)]
+            out.append(intent.model_copy(update={
+                "id": f"intent:{slugify(name)}", "name": name, "kind": intent_kind(name, " ".join(steps)),
+                "steps": steps, "tools": [t for t in intent.tools if other not in t.lower() and (
+                    t in " ".join(steps) or not any(t in step for step in intent.steps))],
+                "branches": [b for b in intent.branches if any(b.condition in s for s in steps)]}, deep=True))
+    return out
+
+
 def _stems(text: str) -> set[str]:
     return {w[:5] for w in re.findall(r"[a-z]+", text.lower())}
 
 
 def merge_intents(intents: list[IntentModel]) -> list[IntentModel]:
     """Drop duplicates: the one stated as its own section (with steps) wins, at the first one's position."""
-    intents = _split_combined(intents)
+    intents = split_pairs(_split_combined(intents))
     out: list[IntentModel] = []
     for intent in intents:
         twin = next((i for i in out if _same(i, intent)), None)
