@@ -25,6 +25,7 @@ from .intents import (
     capability,
     finish_intents,
     handed_on_intents,
+    inquiry_intents,
     knowledge_intents,
     main_object,
     merge_intents,
@@ -51,7 +52,7 @@ from .verification import verification_of
 
 
 # Bump when the offline analysis changes what it finds, so cached agent models are rebuilt.
-UNDERSTANDING_VERSION = "understanding-1"
+UNDERSTANDING_VERSION = "understanding-2"
 
 
 def agent_model_version_hash(agent: AgentSpec) -> str:
@@ -87,7 +88,8 @@ def build_agent_model(agent: AgentSpec) -> AgentModel:
         intents += tool_intents(tools, verification, intents, side_effect_only=True)
     else:
         intents = tool_intents(tools, verification)
-    intents = merge_intents(intents + handed_on_intents(parsed, tool_names) + knowledge_intents(parsed, written_in))
+    intents = merge_intents(intents + handed_on_intents(parsed, tool_names) + inquiry_intents(parsed)
+                            + knowledge_intents(parsed, written_in))
     if written_in == "en":
         name_goals(intents, tools, agent)
     attach_verification(intents, verification, tools)

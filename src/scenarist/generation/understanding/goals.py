@@ -18,6 +18,8 @@ _MASS = frozenset("""information coverage status balance availability advice hel
 # Words that describe a problem with a thing; alone they need the thing ("a lost or stolen card").
 _PROBLEM = frozenset("lost stolen damaged defective broken missing wrong late faulty cracked expired".split())
 _PERSON_NOUNS = ("client", "patient", "customer", "member", "guest", "resident", "student", "tenant")
+_FUNCTION_WORDS = frozenset("""whether if what when how where why who which that this it them to be for as up out
+    off back down over new""".split())
 _PREPOSITIONS = frozenset("at to for from on in by with into about".split())
 _DETERMINERS = frozenset("a an the your my our their its this that these those some any".split())
 _AGENT_ACTION = re.compile(r"^(?:transfer|escalate|connect|route|hand(?: off| over)?|forward|warm transfer)"
@@ -205,7 +207,7 @@ def _complete_object(tokens: list[str], main_object: str) -> list[str]:
 def _countable_singular(word: str, after: list[str]) -> bool:
     """A singular countable noun heading its phrase (not 'parking', not 'appointments', not an adjective)."""
     lowered = word.lower()
-    if lowered in _MASS or _acronym(word) or not word.isalpha() or word[0].isupper():
+    if lowered in _FUNCTION_WORDS or lowered in _MASS or _acronym(word) or not word.isalpha() or word[0].isupper():
         return False
     lemmas = _lemmas(word)
     nouns = lemmas.get("NOUN", ())

@@ -297,6 +297,30 @@ def handed_on_intents(parsed: ParsedPrompt, tool_names: list[str]) -> list[Inten
     return intents
 
 
+_WANTS_TO_KNOW = re.compile(
+    r"\b(?:callers?|people|customers?|they|patients?|clients?|guests?|members?|residents?)\b[^.;]{0,40}?\bwants? to "
+    r"(?:know|find out|check|ask) (whether|if|what|when|how|where) ([^,.;]{5,60})", re.I)
+
+
+def inquiry_intents(parsed: ParsedPrompt) -> list[IntentModel]:
+    """Questions the prompt says callers come with ('… or they just want to know whether we handle a certain bug')
+    → 'ask whether they handle a certain bug' (not in examples)."""
+    intents = []
+    for block in parsed.blocks:
+        if block.role == SectionRole.EXAMPLES:
+            continue
+        for match in _WANTS_TO_KNOW.finditer(" ".join(parsed.body(block).split())):
+            rest = re.sub(r"\b(we|us)\b", "they", match.group(2).strip())
+            rest = re.sub(r"\b(our)\b", "their", rest)
+            rest = re.sub(r"\b(they|it) (handle|do|offer|cover|serve|have)\b",
+                          lambda m: f"{m.group(1)} {m.group(2)}", rest)
+            name = f"ask {match.group(1).lower()} {rest}"
+            intents.append(IntentModel(id=f"intent:{slugify(name)}", name=name, kind="inquiry",
+                                       description=match.group(0), steps=[match.group(0)],
+                                       section_id=f"section:{block.index}"))
+    return intents
+
+
 def playbook_intents(parsed: ParsedPrompt, tool_names: list[str], language: str) -> list[IntentModel]:
     """Intents from playbook sections (leaf playbooks by title, containers by their items)."""
     intents: list[IntentModel] = []
