@@ -125,8 +125,8 @@ def build_agent_model(agent: AgentSpec) -> AgentModel:
 
 def name_goals(intents: list[IntentModel], tools: list[ToolModel], agent: AgentSpec) -> None:
     """English intent names and tool capabilities as grammatical caller goals (ids follow the names)."""
-    glossary = glossary_of(" ".join([agent.description] + [t.description for t in tools]))
-    obj = main_object(agent.description + " " + " ".join(t.name.replace("_", " ") for t in tools))
+    glossary = glossary_of(" ".join([agent.description] + [t.description or "" for t in agent.tools]))
+    obj = main_object(agent.description + " " + " ".join(t.name.replace("_", " ") for t in agent.tools))
     taken: set[str] = set()
     for intent in intents:
         intent.name = caller_goal_name(intent.name, obj, glossary)
