@@ -21,6 +21,7 @@ HELDOUT = Path(__file__).resolve().parents[2] / "fixtures" / "agents_heldout"
 INTENT_PRECISION = 0.9
 INTENT_RECALL = 0.9
 GUARDRAIL_RECALL = 0.8
+PROBE_RECALL = 0.65  # expected guardrails among probe=True policies (a planner probes those)
 
 
 def corpus_slugs(root: Path = CORPUS) -> list[str]:

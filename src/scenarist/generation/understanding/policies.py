@@ -18,7 +18,7 @@ _RULE_WORDS = re.compile(
     r"may not(?! be\b)|should not|shouldn't|is not permitted|prohibited|forbidden|refuse|before (you|any|collecting|"
     r"transferring|booking)|unless|nunca|jam[aá]s|siempre|debes|no debes|no puedes|solo|s[oó]lo|prohibido|"
     r"obligatori\w*|antes de|(does|do) not handle|doesn'?t handle|not able to|at most|no more than|at least|"
-    r"(is|are) not (taken|accepted|handled|processed|offered|done)|out of scope|"
+    r"(is|are) not (taken|accepted|handled|processed|offered|done)|out of scope|\w+ fees?|penalt\w*|"
     r"niemals|nie|kein\w*|nicht|immer|muss\w*|darf\w*|nur|sofort|jamais|toujours|doi(s|t)|seulement)\b", re.I)
 _CONDITIONAL = re.compile(
     r"^(?:(?:if|when|whenever|should|in case|si|cuando|en caso de que|en caso de|wenn|falls|sobald|lorsque|"
@@ -109,8 +109,29 @@ def rule_units(parsed: ParsedPrompt, block: Block) -> list[str]:
     out = []
     for unit in units:
         for piece in _INLINE_TAG.split(unit.replace("**", "")):  # <rule id="x">…</rule> items on one line
-            out.extend(sentence for sentence in split_sentences(piece) if sentence)
+            for sentence in split_sentences(piece):
+                out.extend(clauses(sentence))
     return out
+
+
+RUN_ON_CHARS = 300
+_CLAUSE_BREAK = re.compile(r"(?:,|;)\s+(?:and\s+|but\s+|so\s+|also\s+)?(?=(?:if|when|whenever|never|don't|do not|"
+                           r"always|only|please|tell|we don't|we do not|we never|and if)\b)", re.I)
+
+
+def clauses(sentence: str) -> list[str]:
+    """A run-on sentence (a prompt written as one paragraph of ', and if …, never …') cut into its clauses, each
+    verbatim; ordinary sentences come back whole."""
+    if len(sentence) <= RUN_ON_CHARS:
+        return [sentence] if sentence else []
+    out, start = [], 0
+    for match in _CLAUSE_BREAK.finditer(sentence):
+        piece = sentence[start:match.start()].strip()
+        if piece:
+            out.append(piece)
+        start = match.end()
+    out.append(sentence[start:].strip())
+    return [piece for piece in out if piece]
 
 
 _INLINE_TAG = re.compile(r"</?[A-Za-z_][\w-]*(?:\s+[\w-]+\s*=\s*\"[^\"]*\")*\s*/?>")
@@ -224,7 +245,7 @@ _OBSERVABLE = re.compile(
     r"advice|diagnos\w*|prescrib\w*|ask (for|about)|collect|take|accept|offer|discuss|speculate|comment|"
     r"steer|pressure|waive|reduce|refund|transfer|escalate|hang up|end the call|book|cancel|change|search|"
     r"sell|enroll|sign (them|anyone) up|nenne|gib|lies|verrate|sage|rate|verspr\w*|dile|digas|des|reveles|"
-    r"compartas|ofrezcas|prometas|recomiendes|dis|donne|promets)\b", re.I)
+    r"compartas|ofrezcas|prometas|recomiendes|dis|donne|promets)\b|\bcall(ing)? `?[a-z]+_[a-z_]+", re.I)
 # Rules about how the agent works, not what a caller can see or provoke.
 _INTERNAL = re.compile(
     r"\b(log|logged|notes? field|disposition|crm|wrap[- ]?up code|tag the call|internally|silently|"
@@ -244,9 +265,11 @@ def is_probe(sentence: str, kind: PolicyKind, role: SectionRole, conditional: bo
     prohibits = bool(_KINDS[-1][1].search(sentence) or _SPANISH_PROHIBITION.match(sentence))
     caller = bool(_CALLER_TRIGGER.search(sentence))
     imperative = bool(_IMPERATIVE.match(sentence))
-    if not (ruled or conditional or prohibits or caller or imperative):
+    stated_rule = role == SectionRole.GUARDRAILS and kind != PolicyKind.OBLIGATION
+    if not (ruled or conditional or prohibits or caller or imperative or stated_rule or kind == PolicyKind.SCOPE):
         return False  # a statement, not an instruction ("A call passes review when …")
-    if role in (SectionRole.FLOW, SectionRole.PLAYBOOK) and not (caller or prohibits or _ONLY.search(sentence)):
+    if role in (SectionRole.FLOW, SectionRole.PLAYBOOK) and not (caller or prohibits or _ONLY.search(sentence)
+                                                                  or kind == PolicyKind.SCOPE):
         return False  # a step of the flow ("If yes, create the lead and transfer."), covered by the happy path
     triggered = caller or conditional
     observable = bool(_OBSERVABLE.search(sentence) or _INSTRUCTING.search(sentence))
@@ -261,7 +284,7 @@ def is_probe(sentence: str, kind: PolicyKind, role: SectionRole, conditional: bo
     return observable and (triggered or bool(_STRONG.search(sentence)))  # an obligation the caller can check
 
 
-_STRONG = re.compile(r"\b(must|always|required|mandatory|before|after|only|never|siempre|debe\w*|antes de|tras|"
+_STRONG = re.compile(r"\b(must|always|required|mandatory|before|after|only|never|at most|at least|no more than|siempre|debe\w*|antes de|tras|"
                      r"immer|muss\w*|toujours|doit)\b", re.I)
 _ONLY = re.compile(r"\b(only|solo|s[oó]lo|nur|seulement|uniquement)\b", re.I)
 # A sentence that opens with an order to the agent ("Escalate P1 outages at once", "Transfer to a pharmacist …").

@@ -10,7 +10,7 @@ from ..agent_model import PromptSection, SectionRole
 
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 _BOLD_TITLE = re.compile(r"^\*\*(.+?)\*\*\s*:?\s*$")
-_CAPS_TITLE = re.compile(r"^([A-ZÁÉÍÓÚÑ][A-ZÁÉÍÓÚÑ0-9 &/,'()\-—–]{3,70}?)\s*:?\s*$")
+_CAPS_TITLE = re.compile(r"^([A-ZÁÉÍÓÚÑ][A-ZÁÉÍÓÚÑ0-9 &/,'()\-—–]{2,70}?)\s*:?\s*$")
 _NUMBERED_TITLE = re.compile(r"^(?:\d+|[A-Z])[.)]\s+([^.!?]{2,70}?):?\s*$")
 _ID_TITLE = re.compile(r"^([A-Z]{2,8}[- ]?\d+[a-z]?)\s*[:.—–-]\s+([^.!?]{3,70}?)\s*$")
 _COLON_TITLE = re.compile(r"^([A-ZÁÉÍÓÚÑ¿][^.!?:]{2,60}):\s*$")
