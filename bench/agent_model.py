@@ -24,7 +24,7 @@ def main(argv: list[str]) -> int:
     root = HELDOUT if "--heldout" in argv else CORPUS
     slugs = [a for a in argv if not a.startswith("--")] or corpus_slugs(root)
     print(f"{'agent':<26} {'intents P':>9} {'intents R':>9} {'rails R':>7} {'verif':>5} {'outcomes':>8} "
-          f"{'ms':>5}  scalars")
+          f"{'probe R':>7} {'rules':>5} {'probes':>6} {'ms':>5}  scalars")
     failed = 0
     for slug in slugs:
         agent = load_agent(slug, root)
@@ -36,12 +36,14 @@ def main(argv: list[str]) -> int:
         scalars = ", ".join(f"{k}={v[0]!r}≠{v[1]!r}" for k, v in result.scalars.items()) or "ok"
         print(f"{slug:<26} {result.intent_precision:>9.2f} {result.intent_recall:>9.2f} "
               f"{result.guardrail_recall:>7.2f} {'yes' if result.verification_exact else 'NO':>5} "
-              f"{result.outcome_accuracy:>8.2f} {elapsed:>5.0f}  {scalars}")
+              f"{result.outcome_accuracy:>8.2f} {result.probe_recall:>7.2f} {len(model.policies):>5} "
+              f"{len(model.probe_policies()):>6} {elapsed:>5.0f}  {scalars}")
         if details:
             print(f"    intents: {[i.name for i in model.intents]}")
             for label, items in (("unmatched intents", result.unmatched_intents),
                                  ("missed intents", result.missed_intents),
                                  ("missed guardrails", result.missed_guardrails),
+                                 ("guardrails not probed", result.unprobed_guardrails),
                                  ("wrong outcomes", result.wrong_outcomes)):
                 if items:
                     print(f"    {label}: {items}")

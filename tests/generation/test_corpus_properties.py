@@ -15,7 +15,7 @@ from scenarist.generation.diversity import NEAR_DUPLICATE_THRESHOLD
 from scenarist.generation.fields import canonical_field
 from scenarist.generation.fixtures import parse_when, reference_today
 from scenarist.generation.pipeline import generate
-from scenarist.generation.text import flatten_values, leaf_key, normalise_value
+from scenarist.generation.text import flatten_values, normalise_value
 from scenarist.generation.types import GenerationRequest, GenerationResult
 from scenarist.generation.understanding import build_agent_model
 from scenarist.llm.client import OpenAICompatibleLLM

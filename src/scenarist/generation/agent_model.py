@@ -139,6 +139,12 @@ class PolicyKind(str, Enum):
     ERROR_HANDLING = "error_handling"
 
 
+# The order a planner with few slots probes rules in: safety first, then what leaks data, then what the agent must
+# refuse, hand on or stay out of; ties keep the prompt's order.
+PROBE_PRIORITY = (PolicyKind.EMERGENCY, PolicyKind.PRIVACY, PolicyKind.PROHIBITION, PolicyKind.ESCALATION,
+                  PolicyKind.SCOPE, PolicyKind.OBLIGATION, PolicyKind.ERROR_HANDLING)
+
+
 class PolicyModel(BaseModel):
     """A rule of the agent: the exact sentence, what triggers it and the response the prompt prescribes."""
 
@@ -149,7 +155,7 @@ class PolicyModel(BaseModel):
     response: str = ""  # what the agent must do/say then, as the prompt prescribes ("" when only a prohibition)
     section_id: str | None = None
     intent_id: str | None = None
-    probe: bool = True  # worth a dedicated probe scenario (a caller can trigger it)
+    probe: bool = True  # a caller's words can trigger it and the agent's correct response is observable
 
 
 class Verification(BaseModel):
@@ -231,8 +237,11 @@ class AgentModel(BaseModel):
         return [t for t in self.tools if t.side_effect]
 
     def probe_policies(self) -> list[PolicyModel]:
-        """Rules a caller can trigger, each worth a probe."""
-        return [p for p in self.policies if p.probe]
+        """Rules a caller can trigger, each worth a probe, most important first (PROBE_PRIORITY, then prompt
+        order), so a planner with few slots takes the head of the list."""
+        rank = {kind: position for position, kind in enumerate(PROBE_PRIORITY)}
+        order = {id(p): position for position, p in enumerate(self.policies)}
+        return sorted((p for p in self.policies if p.probe), key=lambda p: (rank[p.kind], order[id(p)]))
 
     def coverage_items(self) -> list[tuple[str, str, str]]:
         """(id, family, label) of every item `coverage` reports on: intents, tools, policies, failure modes."""

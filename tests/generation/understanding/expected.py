@@ -21,6 +21,7 @@ HELDOUT = Path(__file__).resolve().parents[2] / "fixtures" / "agents_heldout"
 INTENT_PRECISION = 0.9
 INTENT_RECALL = 0.9
 GUARDRAIL_RECALL = 0.8
+PROBE_RECALL = 0.65  # expected guardrails among probe=True policies (a planner probes those)
 
 
 def corpus_slugs(root: Path = CORPUS) -> list[str]:
@@ -38,6 +39,10 @@ def load_expected(slug: str, root: Path = CORPUS) -> dict:
     return yaml.safe_load((root / slug / "expected_model.yaml").read_text())
 
 
+def _flat(text: str) -> str:
+    return " ".join(text.split()).lower().replace("**", "")
+
+
 def intent_matches(name: str, expected_intent: dict) -> bool:
     """A product intent matches an expected one when its name contains one of the keywords (case-insensitive)."""
     lowered = name.lower()
@@ -52,11 +57,13 @@ class Score:
     intent_precision: float
     intent_recall: float
     guardrail_recall: float
+    probe_recall: float  # share of expected guardrails a probe=True policy states
     verification_exact: bool
     outcome_accuracy: float
     unmatched_intents: list[str] = field(default_factory=list)  # product intents matching nothing expected
     missed_intents: list[str] = field(default_factory=list)  # expected intents no product intent matches
     missed_guardrails: list[str] = field(default_factory=list)
+    unprobed_guardrails: list[str] = field(default_factory=list)  # expected guardrails no probe policy states
     wrong_outcomes: list[str] = field(default_factory=list)
     verification: tuple[list[str], list[str]] = ([], [])  # (product, expected)
     scalars: dict[str, tuple] = field(default_factory=dict)  # name → (product, expected) where they differ
@@ -79,8 +86,11 @@ def score(slug: str, model: AgentModel, expected: dict) -> Score:
     recall = (len(wanted) - len(missed)) / len(wanted) if wanted else 1.0
     texts = [p.text.lower() for p in model.policies]
     guardrails = expected.get("guardrails") or []
-    missed_rails = [g["quote"] for g in guardrails if not any(g["quote"].lower() in t for t in texts)]
+    missed_rails = [g["quote"] for g in guardrails if not any(_flat(g["quote"]) in _flat(t) for t in texts)]
     rail_recall = (len(guardrails) - len(missed_rails)) / len(guardrails) if guardrails else 1.0
+    probes = [_flat(p.text) for p in model.policies if p.probe]
+    unprobed = [g["quote"] for g in guardrails if not any(_flat(g["quote"]) in t for t in probes)]
+    probe_recall = (len(guardrails) - len(unprobed)) / len(guardrails) if guardrails else 1.0
     wrong, total = [], 0
     for tool_name, outcomes in (expected.get("mock_outcomes") or {}).items():
         tool = model.tool(tool_name)
@@ -96,6 +106,7 @@ def score(slug: str, model: AgentModel, expected: dict) -> Score:
             scalars[name] = (getattr(model, name), expected.get(name))
     fields = list(expected.get("verification_fields") or [])
     return Score(slug=slug, intent_precision=precision, intent_recall=recall, guardrail_recall=rail_recall,
+                 probe_recall=probe_recall, unprobed_guardrails=unprobed,
                  verification_exact=model.verification.fields == fields, outcome_accuracy=accuracy,
                  unmatched_intents=unmatched, missed_intents=missed, missed_guardrails=missed_rails,
                  wrong_outcomes=wrong, verification=(model.verification.fields, fields), scalars=scalars)

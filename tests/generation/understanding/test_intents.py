@@ -74,7 +74,7 @@ def test_without_playbooks_the_tools_capabilities_are_the_intents():
     tools = [make_tool("verify_member", params=["member_id"]), make_tool("get_claim_status"),
              make_tool("file_claim"), make_tool("transfer_to_human")]
     model = build_agent_model(make_agent("You help members with claims. Be polite.", tools))
-    assert [i.name for i in model.intents] == ["look up a claim status", "file a claim"]
+    assert [i.name for i in model.intents] == ["check the claim status", "file a claim"]
     assert model.notes
 
 
@@ -121,7 +121,7 @@ def test_markdown_table_of_requests():
 """
     tools = [make_tool(n) for n in ("lookup_order", "track_package", "create_return", "get_return_status")]
     model = build_agent_model(make_agent(prompt, tools))
-    assert [i.name for i in model.intents] == ["get help with where is my order?", "return for a refund",
+    assert [i.name for i in model.intents] == ["track an order", "return for a refund",
                                                "check the return or refund status"]
     assert model.intents[1].tools == ["lookup_order", "create_return"]
 
@@ -139,7 +139,7 @@ def test_a_numbered_procedure_is_one_flow_and_its_tools_are_the_intents():
     tools = [make_tool("find_account", params=["account_number"]), make_tool("check_outage_status"),
              make_tool("report_outage"), make_tool("subscribe_outage_texts")]
     model = build_agent_model(make_agent(prompt, tools))
-    assert [i.name for i in model.intents] == ["check an outage status", "report an outage"]
+    assert [i.name for i in model.intents] == ["check the outage status", "report an outage"]
     assert model.verification.fields == ["account_number"] and model.verification.tool == "find_account"
     assert any(p.text == "Never promise a restoration time." for p in model.policies)
 
@@ -148,7 +148,7 @@ def test_a_numbered_procedure_is_one_flow_and_its_tools_are_the_intents():
     ("## Role\nYou are Tony at Luigi's Pizzeria.\n\n## Workflow: Place an order\n### Steps\n1. Ask for the items.\n"
      "2. Call `create_order`.\n### Rules\n- Never take card numbers by phone.\n\n## Workflow: Check order status\n"
      "1. Ask for the order number and call `get_order`.\n\n## FAQ\n- We open at 11am.\n",
-     ["create_order", "get_order"], ["place an order", "check order status", "ask a general question"]),
+     ["create_order", "get_order"], ["place an order", "check the order status", "ask a general question"]),
     ("You are the assistant for Nimbus Gym.\n\nHandling requests:\n"
      "- If the caller wants to book a class, call book_class with the class id.\n"
      "- If the caller wants to freeze their membership, call freeze_membership.\n"
@@ -182,4 +182,4 @@ def test_numbered_workflow_titles_followed_by_bullets():
     tools = [make_tool(n) for n in ("freeze_card", "order_card", "activate_card")]
     model = build_agent_model(make_agent(prompt, tools))
     assert [(i.name, i.tools) for i in model.intents] == [
-        ("get help with lost or stolen card", ["freeze_card", "order_card"]), ("activate the card", ["activate_card"])]
+        ("report a lost or stolen card", ["freeze_card", "order_card"]), ("activate the card", ["activate_card"])]

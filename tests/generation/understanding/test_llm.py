@@ -125,7 +125,8 @@ def test_schema_shaped_nonsense_never_leaks_into_the_model(sim, llm):
     model, _ = asyncio.run(llm_agent_model(agent, llm))
     tool_names = {t.name for t in model.tools}
     assert all(set(i.tools) <= tool_names for i in model.intents)
-    assert all(_norm(p.text) in _norm(agent.description) for p in model.policies)
+    sources = [_norm(agent.description)] + [_norm(t.description or "") for t in agent.tools]
+    assert all(any(_norm(p.text) in source for source in sources) for p in model.policies)
     assert model.domain in DOMAINS and model.intents
 
 
@@ -139,6 +140,7 @@ def test_every_corpus_agent_gives_a_valid_model_through_the_llm_engine(sim, llm,
     assert model.intents and model.domain in DOMAINS
     tool_names = {t.name for t in model.tools}
     assert all(set(i.tools) <= tool_names for i in model.intents)
-    assert all(_norm(p.text) in _norm(agent.description) for p in model.policies)
+    sources = [_norm(agent.description)] + [_norm(t.description or "") for t in agent.tools]
+    assert all(any(_norm(p.text) in source for source in sources) for p in model.policies)
     assert model.tools == offline.tools and model.chains == offline.chains
     assert {f.id for f in model.failure_modes} >= {f.id for f in offline.failure_modes if f.tool}

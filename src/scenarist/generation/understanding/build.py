@@ -17,18 +17,22 @@ from ..agent_model import (
     SectionRole,
     ToolModel,
 )
-from ..text import placeholders, split_identifier, stem
+from ..text import placeholders, slugify, split_identifier, stem
 from ..text import words as words_of
 from ..types import AgentSpec
 from .intents import (
     attach_verification,
     capability,
     finish_intents,
+    handed_on_intents,
+    inquiry_intents,
     knowledge_intents,
+    main_object,
     merge_intents,
     playbook_intents,
     tool_intents,
 )
+from .goals import caller_goal_name, glossary_of
 from .mocks import chains_of, tool_models
 from .policies import policies_of
 from .profile import (
@@ -48,7 +52,7 @@ from .verification import verification_of
 
 
 # Bump when the offline analysis changes what it finds, so cached agent models are rebuilt.
-UNDERSTANDING_VERSION = "understanding-1"
+UNDERSTANDING_VERSION = "understanding-2"
 
 
 def agent_model_version_hash(agent: AgentSpec) -> str:
@@ -84,10 +88,13 @@ def build_agent_model(agent: AgentSpec) -> AgentModel:
         intents += tool_intents(tools, verification, intents, side_effect_only=True)
     else:
         intents = tool_intents(tools, verification)
-    intents = merge_intents(intents + knowledge_intents(parsed, written_in))
+    intents = merge_intents(intents + handed_on_intents(parsed, tool_names) + inquiry_intents(parsed)
+                            + knowledge_intents(parsed, written_in))
+    if written_in == "en":
+        name_goals(intents, tools, agent)
     attach_verification(intents, verification, tools)
     finish_intents(intents, tools)
-    policies = policies_of(parsed, intents)
+    policies = policies_of(parsed, intents, tools)
     domain = domain_of(agent)
     return AgentModel(
         engine="offline",
@@ -114,6 +121,20 @@ def build_agent_model(agent: AgentSpec) -> AgentModel:
         variables=agent_variables(agent),
         notes=_notes(parsed, intents, tools),
     )
+
+
+def name_goals(intents: list[IntentModel], tools: list[ToolModel], agent: AgentSpec) -> None:
+    """English intent names and tool capabilities as grammatical caller goals (ids follow the names)."""
+    glossary = glossary_of(" ".join([agent.description] + [t.description or "" for t in agent.tools]))
+    obj = main_object(agent.description + " " + " ".join(t.name.replace("_", " ") for t in agent.tools))
+    taken: set[str] = set()
+    for intent in intents:
+        intent.name = caller_goal_name(intent.name, obj, glossary)
+        slug = f"intent:{slugify(intent.name)}"
+        intent.id = slug if slug not in taken else f"{slug}_{len(taken)}"
+        taken.add(intent.id)
+    for tool in tools:
+        tool.capability = caller_goal_name(tool.capability, obj, glossary) if tool.capability else ""
 
 
 def agent_variables(agent: AgentSpec) -> list[str]:

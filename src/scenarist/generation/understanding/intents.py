@@ -43,7 +43,7 @@ _INTENT_KINDS: list[tuple[str, re.Pattern[str]]] = [
 ]
 _AUXILIARY_TOOL = re.compile(r"(^|_)(verify|verificar|authenticate|identify|lookup|look_up|find|search|check_"
                              r"availability|availability|slots|options|transfer|transferir|derivar|escalate|"
-                             r"subscribe|notify|sms|handoff|hand_off|log|note|"
+                             r"subscribe|notify|sms|handoff|hand_off|log|note|callback|call_back|openings|windows|"
                              r"end_call|hang_up|send_summary)(_|$)", re.I)
 
 
@@ -91,6 +91,10 @@ def caller_goal(title: str, language: str, obj: str = "") -> str:
     """A caller-facing goal from a playbook title ('Book a new appointment' → 'book a new appointment',
     'Password reset' → 'reset a password', 'Cancel' → 'cancel an appointment')."""
     title = _PREFIX.sub("", title.strip())
+    first = title.split()[0] if title.split() else ""
+    if language == "en" and len(title.split()) >= 3 and first[:1].isupper() and first.lower() in _VERB_FIRST and \
+            title.split()[1].lower() in ("a", "an", "the", "my", "your", "on", "about", "for"):
+        return title[:1].lower() + title[1:]  # already a goal: "Submit a maintenance request", "Ask about a rent …"
     title = re.sub(r"^(how to|handling|dealing with)\s+(?=\w)", "", title, flags=re.I)  # "How to book a table"
     title = re.sub(r"\s*\([^)]*\)", "", title).replace("`", "").replace("*", "").strip(" :.;,-–—")
     title = _TOOL_TAIL.sub("", title).strip(" :.;,-–—")
@@ -129,6 +133,9 @@ def caller_goal(title: str, language: str, obj: str = "") -> str:
     return f"{indefinite.group(1)} {with_article(indefinite.group(2))}" if indefinite else goal
 
 
+# Verbs a title can open with when it already states the caller's goal.
+_VERB_FIRST = frozenset("""submit ask check book cancel reschedule report request order track pay change update make
+    file open renew return exchange schedule reset replace freeze dispute find get buy apply register""".split())
 _TOOL_TAIL = re.compile(r"\s+(?:with|using|via|through|by calling|and call|by using)\s+\S*_\S*.*$", re.I)
 
 
@@ -265,6 +272,55 @@ def knowledge_intents(parsed: ParsedPrompt, language: str) -> list[IntentModel]:
     return intents
 
 
+_HANDED_ON = re.compile(
+    r"^(?:if|when)\s+(?:the\s+|a\s+)?(?:caller|customer|patient|member|client|guest|user|resident|subscriber)s?\s+"
+    r"(?:asks|wants|would like|calls|is calling|needs)\s+to\s+(.{4,60}?),\s*(?:politely\s+)?"
+    r"(?:transfer|escalate|route|connect|hand|pass|put)\b", re.I)
+
+
+def handed_on_intents(parsed: ParsedPrompt, tool_names: list[str]) -> list[IntentModel]:
+    """What the agent's rules hand to someone else is still a reason to call: 'If the caller asks to cancel service,
+    transfer them to the retention team with `transfer_call`' → intent 'cancel service' (tools: the transfer)."""
+    from .policies import rule_units  # policies reads intents' owners; import here keeps the modules acyclic
+
+    intents = []
+    for block in parsed.in_role(SectionRole.GUARDRAILS):
+        for sentence in rule_units(parsed, block):
+            match = _HANDED_ON.match(sentence)
+            if not match:
+                continue
+            name = re.sub(r"\b(their|his|her)\b", "a", match.group(1)).strip()
+            intents.append(IntentModel(id=f"intent:{slugify(name)}", name=name, kind="escalation",
+                                       description=sentence, steps=[sentence],
+                                       tools=tools_mentioned(sentence, tool_names),
+                                       section_id=f"section:{block.index}"))
+    return intents
+
+
+_WANTS_TO_KNOW = re.compile(
+    r"\b(?:callers?|people|customers?|they|patients?|clients?|guests?|members?|residents?)\b[^.;]{0,40}?\bwants? to "
+    r"(?:know|find out|check|ask) (whether|if|what|when|how|where) ([^,.;]{5,60})", re.I)
+
+
+def inquiry_intents(parsed: ParsedPrompt) -> list[IntentModel]:
+    """Questions the prompt says callers come with ('… or they just want to know whether we handle a certain bug')
+    → 'ask whether they handle a certain bug' (not in examples)."""
+    intents = []
+    for block in parsed.blocks:
+        if block.role == SectionRole.EXAMPLES:
+            continue
+        for match in _WANTS_TO_KNOW.finditer(" ".join(parsed.body(block).split())):
+            rest = re.sub(r"\b(we|us)\b", "they", match.group(2).strip())
+            rest = re.sub(r"\b(our)\b", "their", rest)
+            rest = re.sub(r"\b(they|it) (handle|do|offer|cover|serve|have)\b",
+                          lambda m: f"{m.group(1)} {m.group(2)}", rest)
+            name = f"ask {match.group(1).lower()} {rest}"
+            intents.append(IntentModel(id=f"intent:{slugify(name)}", name=name, kind="inquiry",
+                                       description=match.group(0), steps=[match.group(0)],
+                                       section_id=f"section:{block.index}"))
+    return intents
+
+
 def playbook_intents(parsed: ParsedPrompt, tool_names: list[str], language: str) -> list[IntentModel]:
     """Intents from playbook sections (leaf playbooks by title, containers by their items)."""
     intents: list[IntentModel] = []
@@ -378,13 +434,44 @@ def _split_combined(intents: list[IntentModel]) -> list[IntentModel]:
     return out
 
 
+_VERB_FIRST_PAIR = re.compile(r"^(\w+) (?:or|and/or) (\w+) (.+)$")
+_VERB_FINAL_PAIR = re.compile(r"^(.+?) (\w+en) (?:oder|bzw\.) (\w+en)$")  # "Termin verschieben oder absagen"
+
+
+def split_pairs(intents: list[IntentModel]) -> list[IntentModel]:
+    """'reschedule or cancel an appointment' alone becomes two intents (a caller comes for one): each keeps the
+    steps naming its own verb or neither, and the tools not named after the other verb."""
+    out: list[IntentModel] = []
+    for intent in intents:
+        first = _VERB_FIRST_PAIR.match(intent.name)
+        final = _VERB_FINAL_PAIR.match(intent.name)
+        if first and verb_base(first.group(1)) and verb_base(first.group(2)):
+            names = [f"{first.group(1)} {first.group(3)}", f"{first.group(2)} {first.group(3)}"]
+            verbs = [first.group(1).lower()[:5], first.group(2).lower()[:5]]
+        elif final:
+            names = [f"{final.group(1)} {final.group(2)}", f"{final.group(1)} {final.group(3)}"]
+            verbs = [final.group(2).lower()[:5], final.group(3).lower()[:5]]
+        else:
+            out.append(intent)
+            continue
+        for index, name in enumerate(names):
+            own, other = verbs[index], verbs[1 - index]
+            steps = [s for s in intent.steps if own in _stems(s) or other not in _stems(s)]
+            out.append(intent.model_copy(update={
+                "id": f"intent:{slugify(name)}", "name": name, "kind": intent_kind(name, " ".join(steps)),
+                "steps": steps, "tools": [t for t in intent.tools if other not in t.lower() and (
+                    t in " ".join(steps) or not any(t in step for step in intent.steps))],
+                "branches": [b for b in intent.branches if any(b.condition in s for s in steps)]}, deep=True))
+    return out
+
+
 def _stems(text: str) -> set[str]:
     return {w[:5] for w in re.findall(r"[a-z]+", text.lower())}
 
 
 def merge_intents(intents: list[IntentModel]) -> list[IntentModel]:
     """Drop duplicates: the one stated as its own section (with steps) wins, at the first one's position."""
-    intents = _split_combined(intents)
+    intents = split_pairs(_split_combined(intents))
     out: list[IntentModel] = []
     for intent in intents:
         twin = next((i for i in out if _same(i, intent)), None)

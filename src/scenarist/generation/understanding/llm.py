@@ -26,11 +26,12 @@ from ..agent_model import (
 from ..attempts import ask_validated
 from ..text import content_stems, slugify, truncate
 from ..types import AgentSpec
-from .build import build_agent_model, failure_modes_of
+from .build import build_agent_model, failure_modes_of, name_goals
 from .fields import canonical_identity_field, fields_in_text
 from .intents import attach_verification, branch_outcome, finish_intents, intent_kind, merge_intents
 from .llm_prompt import DEFAULT_CHUNK_CHARS, LLMAgentModel, chunks_of, messages_for
-from .policies import policy_kind, rule_units, split_sentences
+from .policies import is_probe, policy_kind, rule_units, split_sentences
+from .profile import prompt_language
 from .sections import parse_prompt
 
 FUZZY_MATCH = 0.6
@@ -147,6 +148,8 @@ def _assemble(agent: AgentSpec, offline: AgentModel, answers: list[LLMAgentModel
                                  outcome=RowOutcome(b.outcome) if b.outcome in _OUTCOMES else
                                  branch_outcome(b.condition)) for b in item.branches][:8]))
     intents = merge_intents(intents)
+    if prompt_language(agent) == "en":
+        name_goals(intents, [], agent)  # the same caller-goal grammar as the offline engine
     policies: list[PolicyModel] = []
     seen: set[str] = set()
     for answer in answers:
@@ -158,7 +161,9 @@ def _assemble(agent: AgentSpec, offline: AgentModel, answers: list[LLMAgentModel
             kind = PolicyKind(item.kind) if item.kind in _KINDS else policy_kind(text, SectionRole.GUARDRAILS)
             policies.append(PolicyModel(id=f"policy:{len(policies) + 1}:{slugify(text, 32)}",
                                         kind=kind, text=text, trigger=item.trigger,
-                                        response=item.response, probe=item.probe))
+                                        response=item.response,
+                                        probe=item.probe and is_probe(text, kind, SectionRole.GUARDRAILS,
+                                                                      bool(re.match(r"(if|when)\b", text, re.I)))))
     verification = _verification(answers, tool_names, prompt_norm, sentences)
     attach_verification(intents, verification, offline.tools)
     finish_intents(intents, offline.tools)

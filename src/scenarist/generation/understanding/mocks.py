@@ -14,32 +14,34 @@ from .fields import canonical_identity_field
 _NO_MATCH_CODE = re.compile(r"not_?found|no_?match|mismatch|not_?match|no_?coincide|no_?encontrad|no_?record|"
                             r"^unknown$|unknown_|not_?registered|not_?verified|no_?existe|invalid_(id|number|"
                             r"account)|"
-                            r"does_?not_?exist", re.I)
+                            r"does_?not_?exist|nicht_?gefunden|^kein(e|en)?_|introuvable", re.I)
 _EMPTY_CODE = re.compile(r"^(no_\w*available|none_available|no_availability|no_slots|no_results|no_openings|"
                          r"sin_disponibilidad|fully_booked|sold_out|no_hay_\w+)$", re.I)
 _FAILURE_TOKENS = {"ERROR", "ERRORS", "FAILED", "FAILURE", "FAIL", "REJECTED", "RECHAZADO", "RECHAZADA", "DENIED",
                    "DECLINED", "TIMEOUT", "TIMED", "UNAVAILABLE", "FALLIDO", "FALLIDA", "KO", "REFUSED", "DOWN",
                    "NO_DISPONIBLE", "DISPONIBLE_NO", "LOCKED", "BLOCKED", "SUSPENDED", "DISABLED", "UNREACHABLE",
                    "CONFLICT", "EXCEPTION"}
+_MESSAGE_KEYS = {"message", "msg", "detail", "details", "note", "hint", "meldung", "mensaje"}
 _LOCK_TOKENS = {"LOCKED", "BLOCKED", "SUSPENDED", "DISABLED", "ERROR", "TIMEOUT", "UNAVAILABLE", "FAILED"}
 _PARTIAL_TOKENS = {"PARTIAL", "PARTIALLY", "INCOMPLETE", "PARCIAL", "PARCIALMENTE", "INCOMPLETO"}
 _PARTIAL_VALUE = re.compile(r"^(no_aplicad[oa]|not_applied|backordered|partial\w*|skipped|incomplete)$", re.I)
 _MATCH_FLAGS = {"match", "matched", "found", "exists", "verified", "valid", "coincide", "encontrado", "authenticated",
-                "is_match", "record_found", "verificado", "identified", "is_valid"}
+                "is_match", "record_found", "verificado", "identified", "is_valid", "gefunden", "trouve", "trouvé"}
 _DONE_FLAGS = {"ok", "success", "succeeded", "transferred", "transferido", "reset", "created", "booked", "cancelled",
                "canceled", "connected", "completed", "done", "sent", "updated", "scheduled", "submitted", "accepted",
                "processed", "confirmed", "added", "saved", "filed", "registered", "approved", "exito", "éxito",
-               "realizado", "enviado", "held", "rescheduled", "conectado", "bloqueado", "cambiado"}
+               "realizado", "enviado", "held", "rescheduled", "conectado", "bloqueado", "cambiado", "gebucht",
+               "verschoben", "abgesagt", "storniert", "erstellt", "gesendet"}
 _AVAILABILITY_FLAG = re.compile(r"(^|_)(open|available|availability|covered|in_stock|has_\w+|disponible|"
                                 r"eligible_now)$", re.I)
 _STATUS_KEYS = {"status", "state", "result", "resultado", "estado", "outcome", "code", "error_code", "codigo",
-                "código", "reason", "motivo", "error", "type"}
+                "código", "reason", "motivo", "error", "type", "fehler", "stand", "erreur"}
 _STATUS_SUFFIX = re.compile(r"_(status|state|result|code|estado|resultado)$", re.I)
-_ERROR_KEYS = {"error", "errors", "error_code", "error_message", "fault", "exception"}
+_ERROR_KEYS = {"error", "errors", "error_code", "error_message", "fault", "exception", "fehler", "erreur"}
 _NOTE_KEYS = {"warning", "warnings", "aviso", "advertencia", "note", "partial", "partial_failure", "failed_items",
               "missing"}
 _LOOKUP_TOOL = re.compile(r"(^|_)(lookup|look_up|find|search|verify|identify|locate|authenticate|match|buscar|"
-                          r"verificar|identificar|validate)(_|$)", re.I)
+                          r"verificar|identificar|validate|suchen|rechercher)(_|$)", re.I)
 _AVAILABILITY_TOOL = re.compile(r"slots?|availab|openings?|times|tables|windows|points|locations|plans|planes|"
                                 r"options|dates|disponib", re.I)
 _SIDE_EFFECT = re.compile(r"(^|_)(book|create|cancel|update|modify|change|reschedule|transfer|refund|freeze|block|"
@@ -49,7 +51,7 @@ _SIDE_EFFECT = re.compile(r"(^|_)(book|create|cancel|update|modify|change|resche
                           r"initiate|start|"
                           r"stop|dispute|enroll|activate|deactivate|reserve|confirm|assign|notify|page|dispatch|hold|"
                           r"bloquear|cambiar|crear|cancelar|anular|reservar|registrar|transferir|enviar|solicitar|"
-                          r"modificar|actualizar)(_|$)", re.I)
+                          r"modificar|actualizar|buchen|verschieben|absagen|stornieren|erstellen|melden|[äa]ndern)(_|$)", re.I)
 
 
 def _nothing(tool_name: str) -> RowOutcome:
@@ -78,8 +80,8 @@ def classify_output(output: Any, tool_name: str = "") -> RowOutcome:
         return RowOutcome.FAILURE
     if any(_EMPTY_CODE.match(c) for c in codes):
         return RowOutcome.EMPTY
-    if all(v is None for v in output.values()):
-        return _nothing(tool_name)  # {"order": null}
+    if all(v is None for k, v in output.items() if k.lower() not in _MESSAGE_KEYS):
+        return _nothing(tool_name)  # {"order": null}, {"reservation": null, "message": "no reservation matches"}
     lists = [v for v in output.values() if isinstance(v, list)]
     subject = set(re.split(r"_", tool_name.lower())) - {"check", "get", "find", "lookup", "status", "list"}
     flags = [k for k, v in output.items() if v is False and (_AVAILABILITY_FLAG.search(k) or k.lower() in subject)]

@@ -15,10 +15,12 @@ _DOMAIN_TERMS: dict[str, list[tuple[str, int]]] = {
     "insurance": [(r"medicare|medicaid|medigap|insurance|insurer|policyholder|premiums?|deductible|coverage|"
                    r"enrol+ment|licensed (insurance )?agent|aseguradora|seguro", 3), (r"plans?|claims?", 1)],
     "pharmacy": [(r"pharmac\w*|prescriptions?|refills?|rx\b|pharmacist|medications?|farmacia|receta", 3)],
-    "veterinary": [(r"\bvet\w*|pets?\b|dogs?\b|cats?\b|animal|puppy|kitten|veterinari\w*|mascota", 3)],
+    "veterinary": [(r"\bvet\b|vets\b|veterinar\w*|puppy|kitten|spay\w*|neuter\w*|vaccinations?|mascota", 3),
+                   (r"pets?\b|dogs?\b|cats?\b|animals?", 1)],
     "legal": [(r"law (office|firm)|attorneys?|lawyers?|legal|paralegal|practice areas?|abogad\w*|bufete", 3)],
     "telecom": [(r"mobile (operator|plan|line)|sim\b|data plan|roaming|operador|l[ií]nea m[oó]vil|tarifa|saldo|"
-                 r"telecom|broadband|puk|imei|portabilidad", 3), (r"\blines?\b|\bplans?\b", 1)],
+                 r"telecom|broadband|puk|imei|portabilidad|internet|fiber|fibre|router|modem|wi-?fi|isp", 3),
+                (r"\blines?\b|\bplans?\b", 1)],
     "logistics": [(r"shipments?|freight|parcels?|tracking|consignee|proof of delivery|\bpod\b|carrier|waybill|"
                    r"pallets?|logistics|courier", 3), (r"deliver\w*", 1)],
     "utilities": [(r"outages?|power|electric\w*|meters?|grid|utility|downed lines?|crews?|restoration|gas leak", 3)],
@@ -32,8 +34,11 @@ _DOMAIN_TERMS: dict[str, list[tuple[str, int]]] = {
                     r"cl[ií]nica|paciente", 2), (r"hospital|providers?", 1)],
     "travel": [(r"flights?|airline|boarding|baggage|itinerar\w*|\bpnr\b|travel", 3)],
     "education": [(r"students?|enrol+ment|courses?|tuition|campus|school|university", 2)],
-    "real_estate": [(r"propert(y|ies)|listings?|tenants?|landlord|lease|realtor|real estate", 2)],
-    "automotive": [(r"vehicles?|cars?\b|dealership|test drive|service appointment|oil change", 2)],
+    "real_estate": [(r"propert(y|ies)|listings?|tenants?|landlord|lease|realtor|real estate|residents?|"
+                     r"apartments?|rent\b|work orders?|leasing|maintenance requests?", 2)],
+    "automotive": [(r"vehicles?|cars?\b|dealership|test drive|service appointment|oil change|werkstatt\w*|"
+                    r"autohaus|kennzeichen|fahrzeug\w*|reifen\w*|[öo]lwechsel|inspektion|bremsen|abschlepp\w*|"
+                    r"garage|pneus|vidange", 3)],
     "government": [(r"permits?|licen[cs]e renewal|city hall|municipal|dmv|benefits office", 2)],
 }
 _CALLER_NOUNS = ("patient", "customer", "member", "cardholder", "guest", "employee", "client", "beneficiary",

@@ -10,8 +10,9 @@ from ..agent_model import PromptSection, SectionRole
 
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 _BOLD_TITLE = re.compile(r"^\*\*(.+?)\*\*\s*:?\s*$")
-_CAPS_TITLE = re.compile(r"^([A-ZÁÉÍÓÚÑ][A-ZÁÉÍÓÚÑ0-9 &/,'()\-—–]{3,70}?)\s*:?\s*$")
+_CAPS_TITLE = re.compile(r"^([A-ZÁÉÍÓÚÑ][A-ZÁÉÍÓÚÑ0-9 &/,'()\-—–]{2,70}?)\s*:?\s*$")
 _NUMBERED_TITLE = re.compile(r"^(?:\d+|[A-Z])[.)]\s+([^.!?]{2,70}?):?\s*$")
+_ID_TITLE = re.compile(r"^([A-Z]{2,8}[- ]?\d+[a-z]?)\s*[:.—–-]\s+([^.!?]{3,70}?)\s*$")
 _COLON_TITLE = re.compile(r"^([A-ZÁÉÍÓÚÑ¿][^.!?:]{2,60}):\s*$")
 _YAML_KEY = re.compile(r"^([a-z_][a-z0-9_]{1,30}):\s*(.*)$")
 _XML_OPEN = re.compile(r"^\s*<([A-Za-z_][\w-]*)((?:\s+[\w-]+\s*=\s*\"[^\"]*\")*)\s*>\s*$")
@@ -74,6 +75,21 @@ _ROLE_TITLES: list[tuple[SectionRole, re.Pattern[str]]] = [
         r"\b(context|background|company|business|about (us|the \w+)|organi[sz]ation|variables|today|date|"
         r"information|info|details|facts|contexto|empresa|datos|informaci[oó]n|call context)\b", re.I)),
 ]
+# German and French titles (the same roles; kept apart so the English patterns stay readable).
+_ROLE_TITLES_OTHER: dict[SectionRole, re.Pattern[str]] = {
+    SectionRole.EXAMPLES: re.compile(r"\b(beispiel\w*|exemples?)\b", re.I),
+    SectionRole.ERROR_HANDLING: re.compile(r"\b(fehler\w*|st[öo]rung\w*|erreurs?|en cas d'erreur|pannes?)\b", re.I),
+    SectionRole.VERIFICATION: re.compile(r"\b(identifizierung|verifizierung|legitimation|identifikation|"
+                                         r"identification|v[ée]rification)\b", re.I),
+    SectionRole.GUARDRAILS: re.compile(r"\b(regeln|richtlinien|verbote|wichtig|sicherheit|datenschutz|grenzen|"
+                                       r"r[èe]gles|interdictions|s[ée]curit[ée]|confidentialit[ée]|scope)\b", re.I),
+    SectionRole.PLAYBOOK: re.compile(r"\b(anliegen|aufgaben|leistungen|abl[äa]ufe|services propos[ée]s|demandes)\b",
+                                     re.I),
+    SectionRole.FLOW: re.compile(r"\b(ablauf|gespr[äa]chsablauf|schritte|d[ée]roulement|[ée]tapes)\b", re.I),
+    SectionRole.IDENTITY: re.compile(r"\b(rolle|wer du bist|identit[äa]t|r[ôo]le|qui tu es)\b", re.I),
+    SectionRole.STYLE: re.compile(r"\b(sprache|ton|stil|tonalit[ée])\b", re.I),
+    SectionRole.KNOWLEDGE: re.compile(r"\b(öffnungszeiten|preise|h[ée]ures d'ouverture|tarifs)\b", re.I),
+}
 # Untitled paragraphs are classified by what they say.
 _CONTENT_ROLES: list[tuple[SectionRole, re.Pattern[str]]] = [
     (SectionRole.EXAMPLES, re.compile(r"^\s*(caller|user|customer|agent|assistant|cliente|agente)\s*:", re.I | re.M)),
@@ -82,8 +98,8 @@ _CONTENT_ROLES: list[tuple[SectionRole, re.Pattern[str]]] = [
                                             r"(is|are) (down|unavailable|not responding))\b", re.I)),
     (SectionRole.VERIFICATION, re.compile(r"\b(verify|authenticate|verifica)\w*\b.{0,80}\b(caller|identity|"
                                           r"cardholder|customer|titular|cliente)\b", re.I)),
-    (SectionRole.GUARDRAILS, re.compile(r"\b(never|do not|don't|must not|under no circumstances|nunca|no debes)\b",
-                                        re.I)),
+    (SectionRole.GUARDRAILS, re.compile(r"\b(never|do not|don't|must not|under no circumstances|nunca|no debes|"
+                                        r"niemals|nie|keine|darfst nicht|jamais|ne (jamais|pas))\b", re.I)),
     (SectionRole.STYLE, re.compile(r"\b(tone|speak|sound|friendly|concise|warm)\b", re.I)),
 ]
 _STEP_TITLE = re.compile(r"^\s*(step|paso)\s*\d", re.I)
@@ -180,6 +196,9 @@ def _title_of(line: str, next_line: str | None, yaml_mode: bool) -> tuple[str, i
         match = _YAML_KEY.match(stripped)
         if match:
             return match.group(1).replace("_", " "), 1, "yaml"
+    match = _ID_TITLE.match(stripped)
+    if match and line == line.lstrip():  # "SOP-1: Submit a maintenance request", "WF-2 — Refunds"
+        return match.group(2).strip(" :"), 8, "label"
     match = _NUMBERED_TITLE.match(stripped)
     follows = next_line or ""
     if match and line == line.lstrip() and (stripped.endswith(":") or follows.startswith((" ", "\t"))
@@ -292,7 +311,8 @@ def _inline_title(first_line: str) -> str:
 def title_role(title: str) -> SectionRole | None:
     """The role a title names, if any."""
     for role, pattern in _ROLE_TITLES:
-        if pattern.search(title):
+        other = _ROLE_TITLES_OTHER.get(role)
+        if pattern.search(title) or other is not None and other.search(title):
             return role
     return None
 

@@ -12,12 +12,15 @@ from .sections import ParsedPrompt
 
 _ASK = re.compile(r"\b(ask(s|ed)?|request|collect|verify|verif\w*|confirm|provide|give (us|me)|identify|"
                   r"authenticat\w*|need|requires?|take (their|the)|get (their|the)|pide|pida|pedir|solicit\w*|"
-                  r"verifiqu\w*|pregunt\w*|confirm\w*|comprueb\w*)\b", re.I)
+                  r"verifiqu\w*|pregunt\w*|confirm\w*|comprueb\w*|frag\w*|erfrag\w*|pr[üu]f\w*|bestätig\w*|"
+                  r"verifizier\w*|identifizier\w*|demande\w*|v[ée]rifie\w*)\b", re.I)
 _NEGATED = re.compile(r"\b(do not|don't|never|must not|no need|not ask|not required|nunca|no (le )?pidas?|no pedir|"
-                      r"no solicites|sin pedir|no d[eé] por hecho)\b", re.I)
+                      r"no solicites|sin pedir|no d[eé] por hecho|nicht|niemals|keine)\b", re.I)
 _EXCEPTION = re.compile(r"\b(exception|except|in that case|otherwise|instead|if (they|the caller) (can(no|')t|"
                         r"cannot|do(es)? not) (remember|recall|know)|if still|still nothing|if nothing|is not found|"
-                        r"isn'?t found|if (it|the lookup|verification) fails)\b", re.I)
+                        r"isn'?t found|if (it|the lookup|verification) fails|wird kein|nicht gefunden|falls kein|sinon|"
+                        r"comes? back (with )?nothing|returns? nothing|as a new (customer|patient|client|caller))\b",
+                        re.I)
 _VERIFY_SENTENCE = re.compile(r"\b(verif\w*|authenticat\w*|identif\w*|confirm (their|the caller'?s|who)|"
                               r"look (them|the \w+) up|security (check|questions)|comprob\w*|titular|"
                               r"(make sure|check|confirm) (it|that it|they) match(es)?|matches what)\b", re.I)

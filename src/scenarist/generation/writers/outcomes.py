@@ -10,9 +10,8 @@ import re
 from typing import TYPE_CHECKING
 
 from ..agent_model import PolicyKind, PolicyModel, RowOutcome
-from ..spoken import spoken
 from ..text import as_agent_action, fix_articles, truncate, verb_base
-from .phrasing import caller_view, strip_tool_mentions
+from .phrasing import strip_tool_mentions
 from .voice import LANGUAGE_NAMES, phrases
 
 if TYPE_CHECKING:
@@ -195,6 +194,11 @@ def _failure_lines(ctx: "WritingContext") -> list[str]:
                          f"options."],
         "partial_result": ["The agent tells the caller exactly which part was done and which part was not."],
     }[slot.category]
+    from .workflow import person_lookup
+
+    if slot.category == "not_found" and not person_lookup(ctx):
+        lines = [f"The agent's attempt to {what} finds no match for the details given; it says so plainly and "
+                 f"does not invent a result."]
     handling = ctx.failure.handling if ctx.failure is not None else ""
     branch = next((b for b in (ctx.intent.branches if ctx.intent else []) if b.outcome == outcome), None)
     if handling:

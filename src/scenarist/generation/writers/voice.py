@@ -75,7 +75,7 @@ EN = {
     "branch": "Make sure this is your situation and say so when it matters: {condition}.",
     "emergency": "Partway through the call, describe {situation} happening to you right now, in your own words, and "
                  "sound worried.",
-    "emergency_default": "a medical emergency",
+    "emergency_default": "an emergency",
     "ask_for": "At some point, try to get the agent to {action}, and give a reason of your own.",
     "offer": "At some point, offer {thing} of your own accord, as if the agent needs it to help you (make the "
              "details up if it accepts).",

@@ -305,10 +305,13 @@ def emergency_situation(policy: PolicyModel, say: dict, rng: random.Random) -> s
     """What the caller describes: one of the examples the rule lists ('chest pain'), else the rule's subject."""
     listed = re.search(r"\(([^)]{3,200})\)", policy.text)
     if listed:
-        options = [o.strip() for o in re.split(r",|\bor\b", listed.group(1)) if 2 <= len(o.split()) <= 6 or
-                   len(o.strip()) > 4]
+        options = [strip_tool_mentions(o).strip() for o in re.split(r",|\bor\b", listed.group(1))]
+        options = [o for o in options if (2 <= len(o.split()) <= 6 or len(o) > 4) and not re.search(
+            r"\b(fails?|error|returns?|tool)\b", o, re.I)]
         if options:
             return rng.choice(options[:4])
+    if re.search(r"\b[a-z]+(?:_[a-z0-9]+)+\b", policy.trigger or ""):
+        return say["emergency_default"]  # a tool failing is not a situation a caller describes
     trigger = re.sub(r"^(?:if|when)\s+", "", policy.trigger or "", flags=re.I)
     trigger = re.sub(r"^(?:the |a )?caller\s+(?:describes|says|reports|mentions|has|is having)\s+(?:they are having\s+)?",
                      "", trigger, flags=re.I)
@@ -344,6 +347,8 @@ def base_name(ctx: WritingContext) -> str:
     goal = ctx.goal[0].upper() + ctx.goal[1:] if ctx.goal else "Call"
     if slot.category == "guardrail" and ctx.policy is not None:
         return _guardrail_name(ctx, goal)
+    if slot.category == "not_found" and not person_lookup(ctx):
+        return fit_name(f"{fit_name(goal, MAX_NAME_CHARS - 20)} when nothing matches")
     if slot.category in _CATEGORY_TITLES:
         tool = ctx.model.tool(ctx.fixture.failing_tool or "") if ctx.fixture.failing_tool else None
         what = (tool.capability if tool and tool.capability else "the system")
@@ -359,6 +364,13 @@ def base_name(ctx: WritingContext) -> str:
         return fit_name(title)
     head, tail = title.split("{Goal}", 1)
     return fit_name(head + fit_name(goal, MAX_NAME_CHARS - len(head) - len(tail)) + tail)
+
+
+def person_lookup(ctx: WritingContext) -> bool:
+    """Whether the no-match lookup searches for the caller (by a verification field) rather than for a thing."""
+    tool = ctx.model.tool(ctx.fixture.failing_tool or "")
+    fields = set(ctx.model.verification.fields) | {"full_name", "phone", "date_of_birth", "email"}
+    return tool is None or any(canonical_field(n) in fields for n in tool.needs) or not tool.needs
 
 
 def _guardrail_name(ctx: WritingContext, goal: str) -> str:
