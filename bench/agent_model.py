@@ -15,7 +15,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from scenarist.generation.understanding import build_agent_model  # noqa: E402
-from tests.generation.understanding.expected import CORPUS, HELDOUT, corpus_slugs, load_agent, load_expected, score  # noqa: E402,E501
+from tests.generation.understanding.expected import (  # noqa: E402
+    CORPUS,
+    HELDOUT,
+    corpus_slugs,
+    load_agent,
+    load_expected,
+    score,
+)
 
 
 def main(argv: list[str]) -> int:

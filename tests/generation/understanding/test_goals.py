@@ -68,3 +68,11 @@ def test_every_english_intent_name_is_a_grammatical_caller_goal(root, slug):
         # an acronym object is written as said ('an MFA'), never a bare lower-case code ('add to dnc')
         assert not any(len(t) <= 4 and t.isalpha() and t.islower() and not re.search(r"[aeiouy]", t)
                        for t in tokens), name
+
+
+def test_a_tool_names_initialism_is_spelled_out_from_its_own_description():
+    from scenarist.generation.understanding.goals import initialisms
+
+    assert initialisms("get_pod", "Emails the proof of delivery to the caller.") == {"pod": "proof of delivery"}
+    assert initialisms("add_to_dnc", "Adds the number to the do not call list.")["dnc"] == "do not call"
+    assert initialisms("book_table", "Books a table.") == {}

@@ -32,7 +32,7 @@ from .intents import (
     playbook_intents,
     tool_intents,
 )
-from .goals import caller_goal_name, glossary_of
+from .goals import caller_goal_name, glossary_of, initialisms
 from .mocks import chains_of, tool_models
 from .policies import policies_of
 from .profile import (
@@ -126,6 +126,9 @@ def build_agent_model(agent: AgentSpec) -> AgentModel:
 def name_goals(intents: list[IntentModel], tools: list[ToolModel], agent: AgentSpec) -> None:
     """English intent names and tool capabilities as grammatical caller goals (ids follow the names)."""
     glossary = glossary_of(" ".join([agent.description] + [t.description or "" for t in agent.tools]))
+    for tool in agent.tools:
+        for short, long in initialisms(tool.name, tool.description or "").items():
+            glossary.setdefault(short, long)
     obj = main_object(agent.description + " " + " ".join(t.name.replace("_", " ") for t in agent.tools))
     taken: set[str] = set()
     for intent in intents:

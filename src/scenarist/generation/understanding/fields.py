@@ -15,7 +15,8 @@ _KEY_RULES: list[tuple[re.Pattern[str], str]] = [
      "national_id_last4"),
     (re.compile(r"(card).*(last|4|four)|(last_?(4|four)|ultimos?_?4)"), "card_last4"),
     (re.compile(r"(^|_)(dob|birth|birthday|birthdate|nacimiento)(_|$)|date_of_birth"), "date_of_birth"),
-    (re.compile(r"(^|_)(phone|mobile|telephone|msisdn|cell|callback_number|telefono|movil|numero_linea|linea|telefon|handy|rufnummer|"
+    (re.compile(r"(^|_)(phone|mobile|telephone|msisdn|cell|callback_number|telefono|movil|numero_linea|linea|"
+                r"telefon|handy|rufnummer|"
                 r"telephone_number|portable)(_|$)"),
      "phone"),
     (re.compile(r"(^|_)(email|e_mail|correo)(_|$)"), "email"),
@@ -66,7 +67,8 @@ PHRASES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"pet'?s? name|name of (?:the|their) pet|nombre de la mascota", re.I), "pet_name"),
     (re.compile(r"phone number|(?<!over the )(?<!on the )(?<!by )phone(?! (system|line|call|tree|menu))|"
                 r"mobile(?: number)?|telephone|callback number|n[uú]mero de (?:l[ií]nea|"
-                r"tel[eé]fono|m[oó]vil)|l[ií]nea|telefonnummer|rufnummer|handynummer|num[ée]ro de t[ée]l[ée]phone", re.I),
+                r"tel[eé]fono|m[oó]vil)|l[ií]nea|telefonnummer|rufnummer|handynummer|"
+                r"num[ée]ro de t[ée]l[ée]phone", re.I),
      "phone"),
     (re.compile(r"first name|vorname|pr[ée]nom", re.I), "first_name"),
     (re.compile(r"last name|surname|nachnamen?|familienname|nom de famille", re.I), "last_name"),

@@ -122,6 +122,29 @@ def glossary_of(text: str) -> dict[str, str]:
     return out
 
 
+_GLUE = ("of", "and", "the", "a", "to")
+
+
+def initialisms(tool_name: str, description: str) -> dict[str, str]:
+    """Short tokens of a tool's name spelled out by its own description: get_pod + 'Emails the proof of delivery'
+    → {'pod': 'proof of delivery'}."""
+    out: dict[str, str] = {}
+    words = re.findall(r"[A-Za-z]+", description.lower())
+    for token in re.findall(r"[a-z]+", tool_name.lower()):
+        if not 2 <= len(token) <= 4:
+            continue
+        for start in range(len(words)):
+            spans = [words[start:start + size] for size in range(len(token), len(token) + 3)]
+            found = next((span for span in spans if (
+                "".join(w[0] for w in span) == token or
+                "".join(w[0] for w in span if w not in _GLUE) == token)
+                and span[-1] not in _GLUE and span[0] not in _GLUE), None)
+            if found:
+                out[token] = " ".join(found)
+                break
+    return out
+
+
 def _join_list(text: str) -> str:
     """'hours, the menu, parking, dietary stuff' → 'hours, the menu, parking and dietary stuff'; '&' → 'and'."""
     text = text.replace(" & ", " and ")

@@ -51,7 +51,8 @@ _SIDE_EFFECT = re.compile(r"(^|_)(book|create|cancel|update|modify|change|resche
                           r"initiate|start|"
                           r"stop|dispute|enroll|activate|deactivate|reserve|confirm|assign|notify|page|dispatch|hold|"
                           r"bloquear|cambiar|crear|cancelar|anular|reservar|registrar|transferir|enviar|solicitar|"
-                          r"modificar|actualizar|buchen|verschieben|absagen|stornieren|erstellen|melden|[äa]ndern)(_|$)", re.I)
+                          r"modificar|actualizar|buchen|verschieben|absagen|stornieren|erstellen|melden|"
+                          r"[äa]ndern)(_|$)", re.I)
 
 
 def _nothing(tool_name: str) -> RowOutcome:

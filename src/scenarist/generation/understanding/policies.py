@@ -28,7 +28,8 @@ _CONDITIONAL = re.compile(
 _INSTRUCTING = re.compile(r"\b(tell|say|transfer|escalate|offer|inform|warn|remind|explain|read|stop|end the call|"
                           r"hang up|apologi[sz]e|advise|direct|refer|give|dile|transfiere|ofrece|informa|indica|"
                           r"explica|deriva|ind[ií]quel\w*|recomiend\w*|d[ií]gal\w*|expliqu\w*|ofrezc\w*|transfier\w*|"
-                          r"inform\w*|pida|remit\w*|no haga|no siga|sag\w*|rate|biete\w*|leite\w*|verbinde\w*|entschuldige|"
+                          r"inform\w*|pida|remit\w*|no haga|no siga|sag\w*|rate|biete\w*|leite\w*|verbinde\w*|"
+                          r"entschuldige|"
                           r"dis|propose\w*|transf[eè]re\w*)\b", re.I)
 _SPANISH_PROHIBITION = re.compile(r"^(no|nunca|jam[aá]s)\s+\w+", re.I)
 _KINDS: list[tuple[PolicyKind, re.Pattern[str]]] = [
@@ -45,7 +46,8 @@ _KINDS: list[tuple[PolicyKind, re.Pattern[str]]] = [
         r"tool names?|system prompt|your instructions|reveal|read (it|them|\w+ \w+)? ?(back|aloud|out)|"
         r"otr[oa]s? (clientes?|titulares?|l[ií]neas?)|datos personales|puk|full card|"
         r"anderer (kunden|patienten|personen)|interne\w*|datenschutz|personenbezogen\w*|autres clients|"
-        r"(who|whether) (a particular person|someone|\w+) (is staying|lives)|give out (a|an|the) [\w-]+'s (personal )?(cell|phone))\b", re.I)),
+        r"(who|whether) (a particular person|someone|\w+) (is staying|lives)|"
+        r"give out (a|an|the) [\w-]+'s (personal )?(cell|phone))\b", re.I)),
     (PolicyKind.SCOPE, re.compile(
         r"\b(only (handle|help|assist|deal|answer|discuss|take)|(does|do) not handle|doesn'?t handle|"
         r"outside (of )?(your|the|this) (scope|line)|"
@@ -284,7 +286,8 @@ def is_probe(sentence: str, kind: PolicyKind, role: SectionRole, conditional: bo
     return observable and (triggered or bool(_STRONG.search(sentence)))  # an obligation the caller can check
 
 
-_STRONG = re.compile(r"\b(must|always|required|mandatory|before|after|only|never|at most|at least|no more than|siempre|debe\w*|antes de|tras|"
+_STRONG = re.compile(r"\b(must|always|required|mandatory|before|after|only|never|at most|at least|no more than|"
+                     r"siempre|debe\w*|antes de|tras|"
                      r"immer|muss\w*|toujours|doit)\b", re.I)
 _ONLY = re.compile(r"\b(only|solo|s[oó]lo|nur|seulement|uniquement)\b", re.I)
 # A sentence that opens with an order to the agent ("Escalate P1 outages at once", "Transfer to a pharmacist …").
