@@ -58,7 +58,9 @@ async def llm_agent_model(agent: AgentSpec, llm: StructuredLLM, *, chunk_chars: 
             return ["the answer lists no intents and no policies; the prompt has both"]
         unknown = sorted({t for i in answer.intents for t in i.tools if t not in tool_names})
         if unknown and len(chunks) == 1 and all(t not in tool_names for i in answer.intents for t in i.tools):
-            return [f"intents use tools that do not exist: {', '.join(unknown)[:200]}; use names from <tools>"]
+            # The names are not repeated: they came from the answer, which may echo agent text, and a re-ask sits
+            # outside the data blocks.
+            return [f"intents use {len(unknown)} tool name(s) that do not exist; use only names listed in <tools>"]
         return []
 
     async def one(index: int, chunk: str) -> tuple[LLMAgentModel | None, Usage]:
