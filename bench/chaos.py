@@ -141,18 +141,31 @@ class Recovery:
     """Watches the jobs a chaos event hit: how long until each left the dead or frozen attempt."""
 
     def __init__(self, db_url: str):
-        import psycopg
-
-        self.conn = psycopg.connect(db_url, autocommit=True)
+        self.db_url = db_url
+        self.conn = self._connect()
         self.lock = threading.Lock()
         self.pending: list[tuple[str, float, int, int]] = []  # (event, at, job id, attempt at the event)
         self.times: dict[str, list[float]] = defaultdict(list)
 
+    def _connect(self):
+        import psycopg
+
+        return psycopg.connect(self.db_url, autocommit=True)
+
+    def query(self, sql: str, params: tuple = ()) -> list[tuple]:
+        """Rows of one query (reconnecting once if the server dropped the connection)."""
+        import psycopg
+
+        with self.lock:
+            try:
+                return self.conn.execute(sql, params).fetchall()
+            except psycopg.OperationalError:
+                self.conn = self._connect()
+                return self.conn.execute(sql, params).fetchall()
+
     def jobs_of(self, pid: int) -> list[tuple[int, int]]:
         """(job id, attempt) of the jobs worker `pid` holds now."""
-        with self.lock:
-            rows = self.conn.execute(
-                "SELECT id, attempt, worker FROM jobs_job WHERE status = 'processing'").fetchall()
+        rows = self.query("SELECT id, attempt, worker FROM jobs_job WHERE status = 'processing'")
         return [(i, a) for i, a, w in rows if len(w.split("|")) == 5 and w.split("|")[3] == str(pid)]
 
     def hit(self, event: str, pid: int, at: float) -> int:
@@ -165,11 +178,12 @@ class Recovery:
     def poll(self) -> None:
         """Close the timings of jobs requeued, re-claimed or ended since their event."""
         with self.lock:
-            if not self.pending:
-                return
             ids = [p[2] for p in self.pending]
-            rows = dict((i, (s, a)) for i, s, a in self.conn.execute(
-                "SELECT id, status, attempt FROM jobs_job WHERE id = ANY(%s)", (ids,)).fetchall())
+        if not ids:
+            return
+        rows = dict((i, (s, a)) for i, s, a in self.query(
+            "SELECT id, status, attempt FROM jobs_job WHERE id = ANY(%s)", (ids,)))
+        with self.lock:
             now, left = time.monotonic(), []
             for event, at, job, attempt in self.pending:
                 status, current = rows[job]
@@ -185,22 +199,32 @@ def chaos(fleet: Fleet, recovery: Recovery, args, stop: threading.Event, log: li
     rng = random.Random(args.seed)
     step, web_killed = 0, False
     while not stop.wait(args.every * rng.uniform(0.8, 1.2)):
-        index = rng.randrange(len(fleet.workers))
-        at = time.monotonic()
-        if step % 2 == 0:
-            pid = fleet.kill_worker(index)
-            log.append(f"kill -9 worker {pid}: {recovery.hit('kill -9', pid, at)} job(s) hit")
-        else:
-            with fleet.lock:
-                pid = fleet.workers[index].pid
-            hit = recovery.hit("SIGSTOP", pid, at)
-            fleet.freeze_worker(index, args.freeze)
-            log.append(f"SIGSTOP worker {pid} for {args.freeze:.0f} s: {hit} job(s) hit")
-        step += 1
-        if step == 3 and not web_killed:
-            fleet.kill_web()
-            web_killed = True
-            log.append("kill -9 web (restarted)")
+        try:
+            step, web_killed = _chaos_step(fleet, recovery, args, rng, step, web_killed, log)
+        except Exception as exc:  # a figure lost is better than a schedule stopped
+            log.append(f"chaos step failed: {exc!r}")
+
+
+def _chaos_step(fleet: Fleet, recovery: Recovery, args, rng: random.Random, step: int, web_killed: bool,
+                log: list[str]) -> tuple[int, bool]:
+    """One event of the schedule."""
+    index = rng.randrange(len(fleet.workers))
+    at = time.monotonic()
+    if step % 2 == 0:
+        pid = fleet.kill_worker(index)
+        log.append(f"kill -9 worker {pid}: {recovery.hit('kill -9', pid, at)} job(s) hit")
+    else:
+        with fleet.lock:
+            pid = fleet.workers[index].pid
+        hit = recovery.hit("SIGSTOP", pid, at)
+        fleet.freeze_worker(index, args.freeze)
+        log.append(f"SIGSTOP worker {pid} for {args.freeze:.0f} s: {hit} job(s) hit")
+    step += 1
+    if step == 3 and not web_killed:
+        fleet.kill_web()
+        web_killed = True
+        log.append("kill -9 web (restarted)")
+    return step, web_killed
 
 
 def pollers(base: str, key: str, progress: list[str], stop: threading.Event, count: int, errors: Counter) -> list:
@@ -284,9 +308,14 @@ def main() -> int:
         jobs_of_agent: dict[str, int] = {}
 
         def submit(agent_id: int, n: int) -> str:
-            r = http.post("/scenarios/generate-bg/", json={"agent_id": agent_id, "num_scenarios": n})
-            r.raise_for_status()
-            return r.json()["progress_id"]
+            for _ in range(100):  # the web process may be down for a moment (killed on purpose)
+                try:
+                    r = http.post("/scenarios/generate-bg/", json={"agent_id": agent_id, "num_scenarios": n})
+                    r.raise_for_status()
+                    return r.json()["progress_id"]
+                except httpx.HTTPError:
+                    time.sleep(0.3)
+            raise SystemExit("the API did not come back")
 
         progress += [submit(shared_agent, 2) for _ in range(args.shared)]
         threads = pollers(f"http://127.0.0.1:{port}", key, progress, stop, args.pollers, poll_results)
@@ -300,9 +329,8 @@ def main() -> int:
             time.sleep(args.every * 2)
         while time.monotonic() - started < args.timeout:
             recovery.poll()
-            with recovery.lock:
-                rows = recovery.conn.execute("SELECT count(*) FROM jobs_job WHERE status NOT IN "
-                                             "('completed', 'failed', 'cancelled')").fetchone()[0]
+            rows = recovery.query("SELECT count(*) FROM jobs_job WHERE status NOT IN "
+                                  "('completed', 'failed', 'cancelled')")[0][0]
             if rows == 0 and not recovery.pending:
                 break
             time.sleep(0.1)
@@ -311,7 +339,7 @@ def main() -> int:
             t.join(5)
         time.sleep(args.freeze + 1)  # frozen workers resume; they must write nothing more
         wall = time.monotonic() - started
-        report(recovery.conn, sim.calls, args, log, poll_results, recovery, wall, shared_agent, len(progress))
+        report(recovery._connect(), sim.calls, args, log, poll_results, recovery, wall, shared_agent, len(progress))
     return 0
 
 

@@ -45,6 +45,8 @@ PLACEHOLDER_API_KEY = "not-needed"
 
 UsageSink = Callable[[Usage], None]
 Hook = Callable[[], None]
+# Name of the task carrying one HTTP call: a job engine stopping an attempt lets these finish (they are billed).
+IN_FLIGHT_TASK_NAME = "scenarist.llm.in-flight"
 
 
 @dataclass
@@ -190,7 +192,7 @@ class OpenAICompatibleLLM:
         # `post` is the SDK's documented raw call: `chat.completions.create` would re-walk this plain-JSON body
         # against its TypedDicts on every request (~0.5 ms of CPU each, paid n times before the last item leaves).
         async with self._limiter.slot():
-            call = asyncio.ensure_future(self._post(client, body))
+            call = asyncio.get_running_loop().create_task(self._post(client, body), name=IN_FLIGHT_TASK_NAME)
             try:
                 response = await asyncio.shield(call)
             except asyncio.CancelledError:
