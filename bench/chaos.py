@@ -6,9 +6,10 @@ One `scenarist web` and --workers `scenarist worker` processes share a fresh Pos
 500, hangs past the client timeout, malformed and truncated JSON). Every job has its own agent, whose marker
 ties each provider call to its job; one more batch of jobs shares one new agent (single-flight analysis).
 
-Schedule: every --every seconds one worker is killed with SIGKILL (restarted 1 s later) or frozen with SIGSTOP
-for --freeze seconds (then SIGCONT), alternating; the web process is killed once (and restarted). --pollers
-threads poll job progress all along.
+Schedule: every --every seconds one of the workers but the first is killed with SIGKILL (restarted 1 s later) or
+frozen with SIGSTOP for --freeze seconds (then SIGCONT), alternating; the web process is killed once (and
+restarted). The first worker is spared so that a live reaper exists: recovery is then bounded by the stale limit
+plus one reaper pass. --pollers threads poll job progress all along.
 
 Printed: jobs completed/failed/unfinished, counts that do not add up, scenarios expected/saved, duplicates,
 poll errors, recovery time of every job whose worker was killed or frozen (vs stale limit + one reaper pass),
@@ -80,6 +81,7 @@ class Fleet:
         self.lock = threading.Lock()
         self.web = self._start("web", "--port", str(port))
         self.workers = [self._start("worker", "--threads", str(threads)) for _ in range(workers)]
+        self.web_down: tuple[float, float] = (0.0, 0.0)
 
     def _start(self, *argv: str) -> subprocess.Popen:
         self.started = getattr(self, "started", 0) + 1
@@ -108,12 +110,15 @@ class Fleet:
         return pid
 
     def kill_web(self) -> None:
-        """SIGKILL the API process and start another on the same port."""
+        """SIGKILL the API process and start another on the same port (the down window is kept)."""
         with self.lock:
+            down = time.monotonic()
             self.web.kill()
             self.web.wait()
             time.sleep(0.5)
             self.web = self._start("web", "--port", str(self.port))
+        wait_port(self.port, timeout=120)
+        self.web_down = (down, time.monotonic() + 2.0)  # + keep-alive connections noticing
 
     def stop(self) -> None:
         """SIGCONT + SIGTERM everything, SIGKILL what does not stop."""
@@ -146,6 +151,7 @@ class Recovery:
         self.lock = threading.Lock()
         self.pending: list[tuple[str, float, int, int]] = []  # (event, at, job id, attempt at the event)
         self.times: dict[str, list[float]] = defaultdict(list)
+        self.hit_jobs: dict[str, set[int]] = defaultdict(set)
 
     def _connect(self):
         import psycopg
@@ -173,7 +179,16 @@ class Recovery:
         jobs = self.jobs_of(pid)
         with self.lock:
             self.pending += [(event, at, job, attempt) for job, attempt in jobs]
+            self.hit_jobs[event].update(job for job, _ in jobs)
         return len(jobs)
+
+    def watch(self, stop: threading.Event) -> None:
+        """Poll every 0.1 s until stopped."""
+        while not stop.wait(0.1):
+            try:
+                self.poll()
+            except Exception:  # a lost poll only delays one figure
+                pass
 
     def poll(self) -> None:
         """Close the timings of jobs requeued, re-claimed or ended since their event."""
@@ -208,7 +223,7 @@ def chaos(fleet: Fleet, recovery: Recovery, args, stop: threading.Event, log: li
 def _chaos_step(fleet: Fleet, recovery: Recovery, args, rng: random.Random, step: int, web_killed: bool,
                 log: list[str]) -> tuple[int, bool]:
     """One event of the schedule."""
-    index = rng.randrange(len(fleet.workers))
+    index = rng.randrange(1, len(fleet.workers))  # worker 0 is spared: a live reaper exists
     at = time.monotonic()
     if step % 2 == 0:
         pid = fleet.kill_worker(index)
@@ -227,7 +242,8 @@ def _chaos_step(fleet: Fleet, recovery: Recovery, args, rng: random.Random, step
     return step, web_killed
 
 
-def pollers(base: str, key: str, progress: list[str], stop: threading.Event, count: int, errors: Counter) -> list:
+def pollers(base: str, key: str, progress: list[str], stop: threading.Event, count: int, errors: Counter,
+            error_times: list[float]) -> list:
     """`count` threads polling random jobs' progress until stopped."""
 
     def loop(seed: int) -> None:
@@ -237,8 +253,11 @@ def pollers(base: str, key: str, progress: list[str], stop: threading.Event, cou
                 try:
                     r = http.get("/scenarios/generate-progress/", params={"progress_id": rng.choice(progress)})
                     errors["ok" if r.status_code == 200 else f"http {r.status_code}"] += 1
+                    if r.status_code != 200:
+                        error_times.append(time.monotonic())
                 except httpx.HTTPError as exc:
                     errors[f"transport {type(exc).__name__}"] += 1
+                    error_times.append(time.monotonic())
                     time.sleep(0.2)
                 time.sleep(rng.uniform(0.05, 0.3))
 
@@ -302,7 +321,10 @@ def main() -> int:
                                                 headers={"X-CEKURA-API-KEY": key}, timeout=60))
         per_job_agents = make_agents(http, args.batches * args.jobs)
         shared_agent = make_agents(http, 1, first=SHARED_MARKER)[0]
-        stop, log, poll_results = threading.Event(), [], Counter()
+        stop, log, poll_results, error_times = threading.Event(), [], Counter(), []
+        watching = threading.Event()
+        threading.Thread(target=recovery.watch, args=(watching,), daemon=True).start()
+        stack.callback(watching.set)
         started = time.monotonic()
         progress: list[str] = []
         jobs_of_agent: dict[str, int] = {}
@@ -318,7 +340,7 @@ def main() -> int:
             raise SystemExit("the API did not come back")
 
         progress += [submit(shared_agent, 2) for _ in range(args.shared)]
-        threads = pollers(f"http://127.0.0.1:{port}", key, progress, stop, args.pollers, poll_results)
+        threads = pollers(f"http://127.0.0.1:{port}", key, progress, stop, args.pollers, poll_results, error_times)
         chaos_thread = threading.Thread(target=chaos, args=(fleet, recovery, args, stop, log), daemon=True)
         chaos_thread.start()
         for batch in range(args.batches):
@@ -328,7 +350,6 @@ def main() -> int:
                 jobs_of_agent[pid] = agent_id
             time.sleep(args.every * 2)
         while time.monotonic() - started < args.timeout:
-            recovery.poll()
             rows = recovery.query("SELECT count(*) FROM jobs_job WHERE status NOT IN "
                                   "('completed', 'failed', 'cancelled')")[0][0]
             if rows == 0 and not recovery.pending:
@@ -339,11 +360,13 @@ def main() -> int:
             t.join(5)
         time.sleep(args.freeze + 1)  # frozen workers resume; they must write nothing more
         wall = time.monotonic() - started
-        report(recovery._connect(), sim.calls, args, log, poll_results, recovery, wall, shared_agent, len(progress))
+        outside = sum(1 for t in error_times if not fleet.web_down[0] <= t <= fleet.web_down[1])
+        report(recovery._connect(), sim.calls, args, log, poll_results, recovery, wall, shared_agent, len(progress),
+               outside)
     return 0
 
 
-def report(conn, calls, args, log, poll_results, recovery, wall, shared_agent, jobs) -> None:
+def report(conn, calls, args, log, poll_results, recovery, wall, shared_agent, jobs, outside_web_kill) -> None:
     """Print the figures."""
     rows = conn.execute("SELECT j.id, j.status, j.total_items, j.completed_items, j.failed_items, j.attempt, "
                         "j.usage, j.errors, (j.payload->>'agent_id')::int FROM jobs_job j").fetchall()
@@ -365,14 +388,16 @@ def report(conn, calls, args, log, poll_results, recovery, wall, shared_agent, j
             by_marker[found.pop()] += 1
     marker_of = {i: (MARKER.search(name or "") or [None, ""])[1]
                  for i, name in conn.execute("SELECT id, agent_name FROM agents_agent").fetchall()}
-    mismatched, interrupted = [], 0
+    killed = recovery.hit_jobs["kill -9"]
+    mismatched, checked = defaultdict(list), Counter()
     for r in rows:
         if r[8] == shared_agent:
             continue
-        interrupted += r[5] > 1
+        kind = "killed" if r[0] in killed else ("frozen" if r[0] in recovery.hit_jobs["SIGSTOP"] else "other")
+        checked[kind] += 1
         got, want = (r[6] or {}).get("llm_calls", 0), by_marker[marker_of.get(r[8], "")]
         if got != want:
-            mismatched.append((r[0], got, want))
+            mismatched[kind].append((r[0], got, want))
     shared_analyses = sum(1 for c in calls if "Analysis" in ((c.response_format or {}).get("json_schema") or {})
                           .get("name", "") and f"CHAOSJOB-{SHARED_MARKER}" in str(c.messages))
     stale, interval = float(TIMINGS["SCENARIST_JOB_STALE_AFTER_S"]), float(TIMINGS["SCENARIST_JOB_REAPER_INTERVAL_S"])
@@ -384,16 +409,19 @@ def report(conn, calls, args, log, poll_results, recovery, wall, shared_agent, j
     print(f"jobs: {jobs} submitted, {dict(statuses)}; counts not adding up: {len(bad_counts)}")
     print(f"scenarios: expected {expected}, saved {saved}, duplicates {duplicates}, orphan rows {orphans}")
     polls = sum(poll_results.values())
-    print(f"polls: {polls}, errors {polls - poll_results['ok']} {dict((k, v) for k, v in poll_results.items() if k != 'ok')}")
+    print(f"polls: {polls}, errors {polls - poll_results['ok']} "
+          f"{dict((k, v) for k, v in poll_results.items() if k != 'ok')}, of which outside the web kill window: "
+          f"{outside_web_kill}")
     print(f"recovery (bound: stale {stale:.0f} s + one reaper pass {interval:.0f} s = {stale + interval:.0f} s):")
     for event, times in sorted(recovery.times.items()):
         print(f"  {event}: {len(times)} job(s), min {min(times):.1f} s, median {statistics.median(times):.1f} s, "
               f"max {max(times):.1f} s")
     if recovery.pending:
         print(f"  still unrecovered: {len(recovery.pending)}")
-    print(f"provider calls answered {len(billed)} vs usage recorded {recorded}; "
-          f"per-job mismatches {len(mismatched)} of {len(rows) - args.shared} ({interrupted} interrupted jobs) "
-          f"{mismatched[:5]}")
+    print(f"provider calls answered {len(billed)} vs usage recorded {recorded} (all jobs)")
+    for kind in ("other", "frozen", "killed"):
+        print(f"  per job, {kind}: usage == provider's count for {checked[kind] - len(mismatched[kind])} of "
+              f"{checked[kind]} {mismatched[kind][:5]}")
     print(f"analysis calls for the {args.shared} jobs on the shared new agent: {shared_analyses}")
 
 
