@@ -56,7 +56,7 @@ def parse_args() -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--batches", type=int, default=3)
     p.add_argument("--jobs", type=int, default=12, help="jobs per batch (each on its own agent)")
-    p.add_argument("--n", type=int, default=4, help="scenarios per job")
+    p.add_argument("--n", type=int, default=6, help="scenarios per job")
     p.add_argument("--shared", type=int, default=10, help="jobs on one shared new agent (single flight)")
     p.add_argument("--workers", type=int, default=3)
     p.add_argument("--threads", type=int, default=3, help="threads per worker")
@@ -64,7 +64,7 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--freeze", type=float, default=8.0, help="seconds a frozen worker stays stopped")
     p.add_argument("--pollers", type=int, default=100)
     p.add_argument("--fault-rate", type=float, default=0.1)
-    p.add_argument("--latency", type=float, default=0.3)
+    p.add_argument("--latency", type=float, default=0.5)
     p.add_argument("--timeout", type=float, default=300)
     p.add_argument("--seed", type=int, default=17)
     p.add_argument("--database-url", default=os.environ.get("SCENARIST_TEST_DATABASE_URL",
@@ -117,8 +117,12 @@ class Fleet:
             self.web.wait()
             time.sleep(0.5)
             self.web = self._start("web", "--port", str(self.port))
-        wait_port(self.port, timeout=120)
-        self.web_down = (down, time.monotonic() + 2.0)  # + keep-alive connections noticing
+            log = self.scratch / f"web-{self.started}.log"
+        # The killed master's worker serves on for a few seconds: the window ends once the new one is booted.
+        deadline = time.monotonic() + 120
+        while "Booting worker" not in log.read_text(errors="replace") and time.monotonic() < deadline:
+            time.sleep(0.1)
+        self.web_down = (down, time.monotonic() + 3.0)  # + keep-alive connections noticing
 
     def stop(self) -> None:
         """SIGCONT + SIGTERM everything, SIGKILL what does not stop."""
@@ -223,7 +227,7 @@ def chaos(fleet: Fleet, recovery: Recovery, args, stop: threading.Event, log: li
 def _chaos_step(fleet: Fleet, recovery: Recovery, args, rng: random.Random, step: int, web_killed: bool,
                 log: list[str]) -> tuple[int, bool]:
     """One event of the schedule."""
-    index = rng.randrange(1, len(fleet.workers))  # worker 0 is spared: a live reaper exists
+    index = _busiest(fleet, recovery, rng)
     at = time.monotonic()
     if step % 2 == 0:
         pid = fleet.kill_worker(index)
@@ -240,6 +244,15 @@ def _chaos_step(fleet: Fleet, recovery: Recovery, args, rng: random.Random, step
         web_killed = True
         log.append("kill -9 web (restarted)")
     return step, web_killed
+
+
+def _busiest(fleet: Fleet, recovery: Recovery, rng: random.Random) -> int:
+    """The index of a worker to hit: one holding the most jobs now (worker 0 is spared: a live reaper exists)."""
+    with fleet.lock:
+        pids = {i: fleet.workers[i].pid for i in range(1, len(fleet.workers))}
+    held = {i: len(recovery.jobs_of(pid)) for i, pid in pids.items()}
+    most = max(held.values())
+    return rng.choice([i for i, n in held.items() if n == most])
 
 
 def pollers(base: str, key: str, progress: list[str], stop: threading.Event, count: int, errors: Counter,
@@ -301,7 +314,7 @@ def main() -> int:
         sim.set_responder(good_responder)
         db_url = stack.enter_context(scratch_pg_database(args.database_url))
         env = base_env(scratch, argparse.Namespace(web_processes=1))
-        env.update(sim.env(SCENARIST_LLM_TIMEOUT_S="2", SCENARIST_LLM_MAX_RETRIES="3",
+        env.update(sim.env(SCENARIST_LLM_TIMEOUT_S="5", SCENARIST_LLM_MAX_RETRIES="3",
                            SCENARIST_LLM_BACKOFF_BASE_S="0.05", SCENARIST_LLM_BACKOFF_MAX_S="0.5"))
         env.update(TIMINGS)
         env.update({"SCENARIST_DATABASE_URL": db_url, "SCENARIST_QUEUE_URL": args.redis_url,
@@ -419,6 +432,10 @@ def report(conn, calls, args, log, poll_results, recovery, wall, shared_agent, j
     if recovery.pending:
         print(f"  still unrecovered: {len(recovery.pending)}")
     print(f"provider calls answered {len(billed)} vs usage recorded {recorded} (all jobs)")
+    shared_rows = [r for r in rows if r[8] == shared_agent]
+    shared_hit = sum(1 for r in shared_rows if any(r[0] in jobs for jobs in recovery.hit_jobs.values()))
+    print(f"  the {len(shared_rows)} shared-agent jobs ({shared_hit} hit): usage "
+          f"{sum((r[6] or {}).get('llm_calls', 0) for r in shared_rows)} vs provider {by_marker[str(SHARED_MARKER)]}")
     for kind in ("other", "frozen", "killed"):
         print(f"  per job, {kind}: usage == provider's count for {checked[kind] - len(mismatched[kind])} of "
               f"{checked[kind]} {mismatched[kind][:5]}")
