@@ -48,7 +48,9 @@ MARKER = re.compile(r"CHAOSJOB-(\d{3})\b")
 SHARED_MARKER = 999
 TIMINGS = {"SCENARIST_JOB_HEARTBEAT_S": "0.5", "SCENARIST_JOB_STALE_AFTER_S": "3",
            "SCENARIST_JOB_REAPER_INTERVAL_S": "1", "SCENARIST_JOB_IDLE_TX_TIMEOUT_S": "4",
-           "SCENARIST_JOB_MAX_ATTEMPTS": "10"}
+           "SCENARIST_JOB_MAX_ATTEMPTS": "10",
+           # A worker killed between taking a message and claiming its job loses the message: resent after this.
+           "SCENARIST_JOB_REENQUEUE_AFTER_S": "20"}
 
 
 def parse_args() -> argparse.Namespace:
@@ -80,6 +82,7 @@ class Fleet:
         self.env, self.scratch, self.port, self.threads = env, scratch, port, threads
         self.lock = threading.Lock()
         self.web = self._start("web", "--port", str(port))
+        self._web_log = self.started
         self.workers = [self._start("worker", "--threads", str(threads)) for _ in range(workers)]
         self.web_down: tuple[float, float] = (0.0, 0.0)
 
@@ -113,14 +116,17 @@ class Fleet:
         """SIGKILL the API process and start another on the same port (the down window is kept)."""
         with self.lock:
             down = time.monotonic()
+            old_log = self.scratch / f"web-{self._web_log}.log"
             self.web.kill()
             self.web.wait()
             time.sleep(0.5)
             self.web = self._start("web", "--port", str(self.port))
+            self._web_log = self.started
             log = self.scratch / f"web-{self.started}.log"
         # The killed master's worker serves on for a few seconds: the window ends once the new one is booted.
         deadline = time.monotonic() + 120
-        while "Booting worker" not in log.read_text(errors="replace") and time.monotonic() < deadline:
+        while time.monotonic() < deadline and not ("Booting worker" in log.read_text(errors="replace")
+                                                   and "Worker exiting" in old_log.read_text(errors="replace")):
             time.sleep(0.1)
         self.web_down = (down, time.monotonic() + 3.0)  # + keep-alive connections noticing
 
