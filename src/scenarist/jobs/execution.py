@@ -184,9 +184,9 @@ async def _outcome_of(task: asyncio.Task, ctx: JobContext) -> tuple[Outcome, str
     except asyncio.CancelledError:
         return _stopped_outcome(ctx), ""
     except BaseException as exc:  # noqa: BLE001 — every handler error ends the job, never the worker
-        outcome, error = _classify(exc)
-        if outcome is Outcome.CANCELLED and ctx.stop_reason not in (None, StopReason.CANCEL):
+        if ctx.stop_reason is not None:  # stopped by the engine: whatever the tasks raised on the way out
             return _stopped_outcome(ctx), ""
+        outcome, error = _classify(exc)
         if outcome is Outcome.FAILED and not isinstance(exc, JobFailed):
             log.exception("job %s (%s) failed", ctx.job_id, ctx.kind)
         return outcome, error
