@@ -379,7 +379,12 @@ def main() -> int:
             t.join(5)
         time.sleep(args.freeze + 1)  # frozen workers resume; they must write nothing more
         wall = time.monotonic() - started
-        outside = sum(1 for t in error_times if not fleet.web_down[0] <= t <= fleet.web_down[1])
+        outside_times = [t - started for t in error_times if not fleet.web_down[0] <= t <= fleet.web_down[1]]
+        outside = len(outside_times)
+        if outside_times:
+            print(f"poll errors outside the web kill window ({fleet.web_down[0] - started:.0f}–"
+                  f"{fleet.web_down[1] - started:.0f} s): between {min(outside_times):.0f} s and "
+                  f"{max(outside_times):.0f} s of the run")
         report(recovery._connect(), sim.calls, args, log, poll_results, recovery, wall, shared_agent, len(progress),
                outside)
     return 0
