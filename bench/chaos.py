@@ -6,9 +6,10 @@ One `scenarist web` and --workers `scenarist worker` processes share a fresh Pos
 500, hangs past the client timeout, malformed and truncated JSON). Every job has its own agent, whose marker
 ties each provider call to its job; one more batch of jobs shares one new agent (single-flight analysis).
 
-Schedule: every --every seconds one worker is killed with SIGKILL (restarted 1 s later) or frozen with SIGSTOP
-for --freeze seconds (then SIGCONT), alternating; the web process is killed once (and restarted). --pollers
-threads poll job progress all along.
+Schedule: every --every seconds one of the workers but the first is killed with SIGKILL (restarted 1 s later) or
+frozen with SIGSTOP for --freeze seconds (then SIGCONT), alternating; the web process is killed once (and
+restarted). The first worker is spared so that a live reaper exists: recovery is then bounded by the stale limit
+plus one reaper pass. --pollers threads poll job progress all along.
 
 Printed: jobs completed/failed/unfinished, counts that do not add up, scenarios expected/saved, duplicates,
 poll errors, recovery time of every job whose worker was killed or frozen (vs stale limit + one reaper pass),
@@ -47,7 +48,9 @@ MARKER = re.compile(r"CHAOSJOB-(\d{3})\b")
 SHARED_MARKER = 999
 TIMINGS = {"SCENARIST_JOB_HEARTBEAT_S": "0.5", "SCENARIST_JOB_STALE_AFTER_S": "3",
            "SCENARIST_JOB_REAPER_INTERVAL_S": "1", "SCENARIST_JOB_IDLE_TX_TIMEOUT_S": "4",
-           "SCENARIST_JOB_MAX_ATTEMPTS": "10"}
+           "SCENARIST_JOB_MAX_ATTEMPTS": "10",
+           # A worker killed between taking a message and claiming its job loses the message: resent after this.
+           "SCENARIST_JOB_REENQUEUE_AFTER_S": "20"}
 
 
 def parse_args() -> argparse.Namespace:
@@ -55,7 +58,7 @@ def parse_args() -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--batches", type=int, default=3)
     p.add_argument("--jobs", type=int, default=12, help="jobs per batch (each on its own agent)")
-    p.add_argument("--n", type=int, default=4, help="scenarios per job")
+    p.add_argument("--n", type=int, default=6, help="scenarios per job")
     p.add_argument("--shared", type=int, default=10, help="jobs on one shared new agent (single flight)")
     p.add_argument("--workers", type=int, default=3)
     p.add_argument("--threads", type=int, default=3, help="threads per worker")
@@ -63,7 +66,7 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--freeze", type=float, default=8.0, help="seconds a frozen worker stays stopped")
     p.add_argument("--pollers", type=int, default=100)
     p.add_argument("--fault-rate", type=float, default=0.1)
-    p.add_argument("--latency", type=float, default=0.3)
+    p.add_argument("--latency", type=float, default=0.5)
     p.add_argument("--timeout", type=float, default=300)
     p.add_argument("--seed", type=int, default=17)
     p.add_argument("--database-url", default=os.environ.get("SCENARIST_TEST_DATABASE_URL",
@@ -79,7 +82,9 @@ class Fleet:
         self.env, self.scratch, self.port, self.threads = env, scratch, port, threads
         self.lock = threading.Lock()
         self.web = self._start("web", "--port", str(port))
+        self._web_log = self.started
         self.workers = [self._start("worker", "--threads", str(threads)) for _ in range(workers)]
+        self.web_down: tuple[float, float] = (0.0, 0.0)
 
     def _start(self, *argv: str) -> subprocess.Popen:
         self.started = getattr(self, "started", 0) + 1
@@ -108,12 +113,22 @@ class Fleet:
         return pid
 
     def kill_web(self) -> None:
-        """SIGKILL the API process and start another on the same port."""
+        """SIGKILL the API process and start another on the same port (the down window is kept)."""
         with self.lock:
+            down = time.monotonic()
+            old_log = self.scratch / f"web-{self._web_log}.log"
             self.web.kill()
             self.web.wait()
             time.sleep(0.5)
             self.web = self._start("web", "--port", str(self.port))
+            self._web_log = self.started
+            log = self.scratch / f"web-{self.started}.log"
+        # The killed master's worker serves on for a few seconds: the window ends once the new one is booted.
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and not ("Booting worker" in log.read_text(errors="replace")
+                                                   and "Worker exiting" in old_log.read_text(errors="replace")):
+            time.sleep(0.1)
+        self.web_down = (down, time.monotonic() + 3.0)  # + keep-alive connections noticing
 
     def stop(self) -> None:
         """SIGCONT + SIGTERM everything, SIGKILL what does not stop."""
@@ -141,18 +156,32 @@ class Recovery:
     """Watches the jobs a chaos event hit: how long until each left the dead or frozen attempt."""
 
     def __init__(self, db_url: str):
-        import psycopg
-
-        self.conn = psycopg.connect(db_url, autocommit=True)
+        self.db_url = db_url
+        self.conn = self._connect()
         self.lock = threading.Lock()
         self.pending: list[tuple[str, float, int, int]] = []  # (event, at, job id, attempt at the event)
         self.times: dict[str, list[float]] = defaultdict(list)
+        self.hit_jobs: dict[str, set[int]] = defaultdict(set)
+
+    def _connect(self):
+        import psycopg
+
+        return psycopg.connect(self.db_url, autocommit=True)
+
+    def query(self, sql: str, params: tuple = ()) -> list[tuple]:
+        """Rows of one query (reconnecting once if the server dropped the connection)."""
+        import psycopg
+
+        with self.lock:
+            try:
+                return self.conn.execute(sql, params).fetchall()
+            except psycopg.OperationalError:
+                self.conn = self._connect()
+                return self.conn.execute(sql, params).fetchall()
 
     def jobs_of(self, pid: int) -> list[tuple[int, int]]:
         """(job id, attempt) of the jobs worker `pid` holds now."""
-        with self.lock:
-            rows = self.conn.execute(
-                "SELECT id, attempt, worker FROM jobs_job WHERE status = 'processing'").fetchall()
+        rows = self.query("SELECT id, attempt, worker FROM jobs_job WHERE status = 'processing'")
         return [(i, a) for i, a, w in rows if len(w.split("|")) == 5 and w.split("|")[3] == str(pid)]
 
     def hit(self, event: str, pid: int, at: float) -> int:
@@ -160,16 +189,26 @@ class Recovery:
         jobs = self.jobs_of(pid)
         with self.lock:
             self.pending += [(event, at, job, attempt) for job, attempt in jobs]
+            self.hit_jobs[event].update(job for job, _ in jobs)
         return len(jobs)
+
+    def watch(self, stop: threading.Event) -> None:
+        """Poll every 0.1 s until stopped."""
+        while not stop.wait(0.1):
+            try:
+                self.poll()
+            except Exception:  # a lost poll only delays one figure
+                pass
 
     def poll(self) -> None:
         """Close the timings of jobs requeued, re-claimed or ended since their event."""
         with self.lock:
-            if not self.pending:
-                return
             ids = [p[2] for p in self.pending]
-            rows = dict((i, (s, a)) for i, s, a in self.conn.execute(
-                "SELECT id, status, attempt FROM jobs_job WHERE id = ANY(%s)", (ids,)).fetchall())
+        if not ids:
+            return
+        rows = dict((i, (s, a)) for i, s, a in self.query(
+            "SELECT id, status, attempt FROM jobs_job WHERE id = ANY(%s)", (ids,)))
+        with self.lock:
             now, left = time.monotonic(), []
             for event, at, job, attempt in self.pending:
                 status, current = rows[job]
@@ -185,25 +224,45 @@ def chaos(fleet: Fleet, recovery: Recovery, args, stop: threading.Event, log: li
     rng = random.Random(args.seed)
     step, web_killed = 0, False
     while not stop.wait(args.every * rng.uniform(0.8, 1.2)):
-        index = rng.randrange(len(fleet.workers))
-        at = time.monotonic()
-        if step % 2 == 0:
-            pid = fleet.kill_worker(index)
-            log.append(f"kill -9 worker {pid}: {recovery.hit('kill -9', pid, at)} job(s) hit")
-        else:
-            with fleet.lock:
-                pid = fleet.workers[index].pid
-            hit = recovery.hit("SIGSTOP", pid, at)
-            fleet.freeze_worker(index, args.freeze)
-            log.append(f"SIGSTOP worker {pid} for {args.freeze:.0f} s: {hit} job(s) hit")
-        step += 1
-        if step == 3 and not web_killed:
-            fleet.kill_web()
-            web_killed = True
-            log.append("kill -9 web (restarted)")
+        try:
+            step, web_killed = _chaos_step(fleet, recovery, args, rng, step, web_killed, log)
+        except Exception as exc:  # a figure lost is better than a schedule stopped
+            log.append(f"chaos step failed: {exc!r}")
 
 
-def pollers(base: str, key: str, progress: list[str], stop: threading.Event, count: int, errors: Counter) -> list:
+def _chaos_step(fleet: Fleet, recovery: Recovery, args, rng: random.Random, step: int, web_killed: bool,
+                log: list[str]) -> tuple[int, bool]:
+    """One event of the schedule."""
+    index = _busiest(fleet, recovery, rng)
+    at = time.monotonic()
+    if step % 2 == 0:
+        pid = fleet.kill_worker(index)
+        log.append(f"kill -9 worker {pid}: {recovery.hit('kill -9', pid, at)} job(s) hit")
+    else:
+        with fleet.lock:
+            pid = fleet.workers[index].pid
+        hit = recovery.hit("SIGSTOP", pid, at)
+        fleet.freeze_worker(index, args.freeze)
+        log.append(f"SIGSTOP worker {pid} for {args.freeze:.0f} s: {hit} job(s) hit")
+    step += 1
+    if step == 3 and not web_killed:
+        fleet.kill_web()
+        web_killed = True
+        log.append("kill -9 web (restarted)")
+    return step, web_killed
+
+
+def _busiest(fleet: Fleet, recovery: Recovery, rng: random.Random) -> int:
+    """The index of a worker to hit: one holding the most jobs now (worker 0 is spared: a live reaper exists)."""
+    with fleet.lock:
+        pids = {i: fleet.workers[i].pid for i in range(1, len(fleet.workers))}
+    held = {i: len(recovery.jobs_of(pid)) for i, pid in pids.items()}
+    most = max(held.values())
+    return rng.choice([i for i, n in held.items() if n == most])
+
+
+def pollers(base: str, key: str, progress: list[str], stop: threading.Event, count: int, errors: Counter,
+            error_times: list[float]) -> list:
     """`count` threads polling random jobs' progress until stopped."""
 
     def loop(seed: int) -> None:
@@ -213,8 +272,11 @@ def pollers(base: str, key: str, progress: list[str], stop: threading.Event, cou
                 try:
                     r = http.get("/scenarios/generate-progress/", params={"progress_id": rng.choice(progress)})
                     errors["ok" if r.status_code == 200 else f"http {r.status_code}"] += 1
+                    if r.status_code != 200:
+                        error_times.append(time.monotonic())
                 except httpx.HTTPError as exc:
                     errors[f"transport {type(exc).__name__}"] += 1
+                    error_times.append(time.monotonic())
                     time.sleep(0.2)
                 time.sleep(rng.uniform(0.05, 0.3))
 
@@ -258,7 +320,7 @@ def main() -> int:
         sim.set_responder(good_responder)
         db_url = stack.enter_context(scratch_pg_database(args.database_url))
         env = base_env(scratch, argparse.Namespace(web_processes=1))
-        env.update(sim.env(SCENARIST_LLM_TIMEOUT_S="2", SCENARIST_LLM_MAX_RETRIES="3",
+        env.update(sim.env(SCENARIST_LLM_TIMEOUT_S="5", SCENARIST_LLM_MAX_RETRIES="3",
                            SCENARIST_LLM_BACKOFF_BASE_S="0.05", SCENARIST_LLM_BACKOFF_MAX_S="0.5"))
         env.update(TIMINGS)
         env.update({"SCENARIST_DATABASE_URL": db_url, "SCENARIST_QUEUE_URL": args.redis_url,
@@ -278,18 +340,26 @@ def main() -> int:
                                                 headers={"X-CEKURA-API-KEY": key}, timeout=60))
         per_job_agents = make_agents(http, args.batches * args.jobs)
         shared_agent = make_agents(http, 1, first=SHARED_MARKER)[0]
-        stop, log, poll_results = threading.Event(), [], Counter()
+        stop, log, poll_results, error_times = threading.Event(), [], Counter(), []
+        watching = threading.Event()
+        threading.Thread(target=recovery.watch, args=(watching,), daemon=True).start()
+        stack.callback(watching.set)
         started = time.monotonic()
         progress: list[str] = []
         jobs_of_agent: dict[str, int] = {}
 
         def submit(agent_id: int, n: int) -> str:
-            r = http.post("/scenarios/generate-bg/", json={"agent_id": agent_id, "num_scenarios": n})
-            r.raise_for_status()
-            return r.json()["progress_id"]
+            for _ in range(100):  # the web process may be down for a moment (killed on purpose)
+                try:
+                    r = http.post("/scenarios/generate-bg/", json={"agent_id": agent_id, "num_scenarios": n})
+                    r.raise_for_status()
+                    return r.json()["progress_id"]
+                except httpx.HTTPError:
+                    time.sleep(0.3)
+            raise SystemExit("the API did not come back")
 
         progress += [submit(shared_agent, 2) for _ in range(args.shared)]
-        threads = pollers(f"http://127.0.0.1:{port}", key, progress, stop, args.pollers, poll_results)
+        threads = pollers(f"http://127.0.0.1:{port}", key, progress, stop, args.pollers, poll_results, error_times)
         chaos_thread = threading.Thread(target=chaos, args=(fleet, recovery, args, stop, log), daemon=True)
         chaos_thread.start()
         for batch in range(args.batches):
@@ -299,10 +369,8 @@ def main() -> int:
                 jobs_of_agent[pid] = agent_id
             time.sleep(args.every * 2)
         while time.monotonic() - started < args.timeout:
-            recovery.poll()
-            with recovery.lock:
-                rows = recovery.conn.execute("SELECT count(*) FROM jobs_job WHERE status NOT IN "
-                                             "('completed', 'failed', 'cancelled')").fetchone()[0]
+            rows = recovery.query("SELECT count(*) FROM jobs_job WHERE status NOT IN "
+                                  "('completed', 'failed', 'cancelled')")[0][0]
             if rows == 0 and not recovery.pending:
                 break
             time.sleep(0.1)
@@ -311,11 +379,18 @@ def main() -> int:
             t.join(5)
         time.sleep(args.freeze + 1)  # frozen workers resume; they must write nothing more
         wall = time.monotonic() - started
-        report(recovery.conn, sim.calls, args, log, poll_results, recovery, wall, shared_agent, len(progress))
+        outside_times = [t - started for t in error_times if not fleet.web_down[0] <= t <= fleet.web_down[1]]
+        outside = len(outside_times)
+        if outside_times:
+            print(f"poll errors outside the web kill window ({fleet.web_down[0] - started:.0f}–"
+                  f"{fleet.web_down[1] - started:.0f} s): between {min(outside_times):.0f} s and "
+                  f"{max(outside_times):.0f} s of the run")
+        report(recovery._connect(), sim.calls, args, log, poll_results, recovery, wall, shared_agent, len(progress),
+               outside)
     return 0
 
 
-def report(conn, calls, args, log, poll_results, recovery, wall, shared_agent, jobs) -> None:
+def report(conn, calls, args, log, poll_results, recovery, wall, shared_agent, jobs, outside_web_kill) -> None:
     """Print the figures."""
     rows = conn.execute("SELECT j.id, j.status, j.total_items, j.completed_items, j.failed_items, j.attempt, "
                         "j.usage, j.errors, (j.payload->>'agent_id')::int FROM jobs_job j").fetchall()
@@ -337,14 +412,16 @@ def report(conn, calls, args, log, poll_results, recovery, wall, shared_agent, j
             by_marker[found.pop()] += 1
     marker_of = {i: (MARKER.search(name or "") or [None, ""])[1]
                  for i, name in conn.execute("SELECT id, agent_name FROM agents_agent").fetchall()}
-    mismatched, interrupted = [], 0
+    killed = recovery.hit_jobs["kill -9"]
+    mismatched, checked = defaultdict(list), Counter()
     for r in rows:
         if r[8] == shared_agent:
             continue
-        interrupted += r[5] > 1
+        kind = "killed" if r[0] in killed else ("frozen" if r[0] in recovery.hit_jobs["SIGSTOP"] else "other")
+        checked[kind] += 1
         got, want = (r[6] or {}).get("llm_calls", 0), by_marker[marker_of.get(r[8], "")]
         if got != want:
-            mismatched.append((r[0], got, want))
+            mismatched[kind].append((r[0], got, want))
     shared_analyses = sum(1 for c in calls if "Analysis" in ((c.response_format or {}).get("json_schema") or {})
                           .get("name", "") and f"CHAOSJOB-{SHARED_MARKER}" in str(c.messages))
     stale, interval = float(TIMINGS["SCENARIST_JOB_STALE_AFTER_S"]), float(TIMINGS["SCENARIST_JOB_REAPER_INTERVAL_S"])
@@ -356,16 +433,23 @@ def report(conn, calls, args, log, poll_results, recovery, wall, shared_agent, j
     print(f"jobs: {jobs} submitted, {dict(statuses)}; counts not adding up: {len(bad_counts)}")
     print(f"scenarios: expected {expected}, saved {saved}, duplicates {duplicates}, orphan rows {orphans}")
     polls = sum(poll_results.values())
-    print(f"polls: {polls}, errors {polls - poll_results['ok']} {dict((k, v) for k, v in poll_results.items() if k != 'ok')}")
+    print(f"polls: {polls}, errors {polls - poll_results['ok']} "
+          f"{dict((k, v) for k, v in poll_results.items() if k != 'ok')}, of which outside the web kill window: "
+          f"{outside_web_kill}")
     print(f"recovery (bound: stale {stale:.0f} s + one reaper pass {interval:.0f} s = {stale + interval:.0f} s):")
     for event, times in sorted(recovery.times.items()):
         print(f"  {event}: {len(times)} job(s), min {min(times):.1f} s, median {statistics.median(times):.1f} s, "
               f"max {max(times):.1f} s")
     if recovery.pending:
         print(f"  still unrecovered: {len(recovery.pending)}")
-    print(f"provider calls answered {len(billed)} vs usage recorded {recorded}; "
-          f"per-job mismatches {len(mismatched)} of {len(rows) - args.shared} ({interrupted} interrupted jobs) "
-          f"{mismatched[:5]}")
+    print(f"provider calls answered {len(billed)} vs usage recorded {recorded} (all jobs)")
+    shared_rows = [r for r in rows if r[8] == shared_agent]
+    shared_hit = sum(1 for r in shared_rows if any(r[0] in jobs for jobs in recovery.hit_jobs.values()))
+    print(f"  the {len(shared_rows)} shared-agent jobs ({shared_hit} hit): usage "
+          f"{sum((r[6] or {}).get('llm_calls', 0) for r in shared_rows)} vs provider {by_marker[str(SHARED_MARKER)]}")
+    for kind in ("other", "frozen", "killed"):
+        print(f"  per job, {kind}: usage == provider's count for {checked[kind] - len(mismatched[kind])} of "
+              f"{checked[kind]} {mismatched[kind][:5]}")
     print(f"analysis calls for the {args.shared} jobs on the shared new agent: {shared_analyses}")
 
 

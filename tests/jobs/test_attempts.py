@@ -90,3 +90,33 @@ def test_usage_is_saved_as_calls_complete_not_only_at_the_end(
     job = Job.objects.get(pk=job.pk)
     assert job.status == JobStatus.COMPLETED
     assert job.usage == billed
+
+
+def test_a_write_whose_connection_died_is_tried_once_more_and_the_fence_still_decides(project, job_queue):
+    from django.db import OperationalError
+
+    from scenarist.jobs import lifecycle
+    from scenarist.jobs.context import JobContext, StopReason
+    from scenarist.jobs.errors import LeaseLost
+    from scenarist.jobs.llm_binding import new_meter
+    from scenarist.jobs.models import JobItem
+
+    job = enqueue_job(project=project, kind=JobKind.TEST_ITEMS, payload={"n": 2}, total_items=2)
+    claim = lifecycle.claim(job.pk)
+    ctx = JobContext(claim, meter=new_meter(None), llm=None)
+    tries = []
+
+    def dies_once(job_id, token, index, save):
+        tries.append(index)
+        if len(tries) % 2 == 1:  # e.g. the session ended by idle_in_transaction_session_timeout while frozen
+            raise OperationalError("terminating connection due to idle-in-transaction timeout")
+        return lifecycle.save_item(job_id, token, index, save)
+
+    assert asyncio.run(ctx._fenced(dies_once, job.pk, claim.token, 0, lambda j: {})) is True
+    assert tries == [0, 0] and JobItem.objects.filter(job=job, index=0).exists()
+
+    Job.objects.filter(pk=job.pk).update(lease_token=uuid.uuid4())  # reaped while this worker was frozen
+    with pytest.raises(LeaseLost):
+        asyncio.run(ctx._fenced(dies_once, job.pk, claim.token, 1, lambda j: {}))
+    assert tries == [0, 0, 1, 1] and ctx.stop_reason is StopReason.LEASE_LOST
+    assert not JobItem.objects.filter(job=job, index=1).exists()

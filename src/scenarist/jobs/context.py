@@ -7,6 +7,8 @@ import logging
 import time
 from typing import TYPE_CHECKING, Any, Callable
 
+from django.db import InterfaceError, OperationalError
+
 from . import lifecycle
 from .dbthread import run_sync
 from .errors import JobCancelled, LeaseLost
@@ -51,12 +53,22 @@ class JobContext:
         return await run_sync(fn, *args)
 
     async def _fenced(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        """Run a fenced write; a LeaseLost stops the whole attempt at once (every task), not just this one."""
-        try:
-            return await self.db(lambda: fn(*args, **kwargs))
-        except LeaseLost:
-            self.stop(StopReason.LEASE_LOST)
-            raise
+        """Run a fenced write; a LeaseLost stops the whole attempt at once (every task), not just this one.
+
+        A connection that died mid-transaction (e.g. ended by idle_in_transaction_session_timeout while this
+        worker was frozen) wrote nothing: the write is tried once more on a new connection, where the fence
+        decides whether this attempt still owns the job.
+        """
+        for retry in (False, True):
+            try:
+                return await self.db(lambda: fn(*args, **kwargs))
+            except LeaseLost:
+                self.stop(StopReason.LEASE_LOST)
+                raise
+            except (OperationalError, InterfaceError):
+                if retry:
+                    raise
+                log.warning("job %s: database connection lost during a write; trying it once more", self.job_id)
 
     async def set_result(self, **fields: Any) -> None:
         """Merge keys into job.result (fenced)."""

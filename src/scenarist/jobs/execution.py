@@ -15,12 +15,12 @@ from .context import JobContext, StopReason
 from .errors import JobCancelled, JobFailed, LeaseLost
 from .handlers import handler_for
 from .identity import process_identity
-from .llm_binding import job_llm, new_meter
+from .llm_binding import IN_FLIGHT_TASK_NAME, call_timeout_s, job_llm, new_meter
 from .models import JobStatus
 
 log = logging.getLogger(__name__)
 
-LEFTOVER_WAIT_S = 5.0  # how long the end of an attempt waits for its cancelled tasks to unwind
+LEFTOVER_WAIT_S = 5.0  # how long the end of an attempt waits for its cancelled tasks to unwind (beyond LLM calls)
 USAGE_RETRY_S = 0.5
 
 _local = threading.local()
@@ -104,9 +104,11 @@ def _attempt_tasks(loop: asyncio.AbstractEventLoop, engine_tasks: set) -> list[a
 
 
 def _cancel_attempt(loop: asyncio.AbstractEventLoop, engine_tasks: set) -> None:
-    """Cancel every task of the attempt at once."""
+    """Cancel every task of the attempt at once, except HTTP calls already sent: the provider bills those whether
+    or not we wait, so they finish (within the LLM timeout) and their usage is recorded."""
     for leftover in _attempt_tasks(loop, engine_tasks):
-        leftover.cancel()
+        if leftover.get_name() != IN_FLIGHT_TASK_NAME:
+            leftover.cancel()
 
 
 async def _end_leftovers(loop: asyncio.AbstractEventLoop, engine_tasks: set) -> None:
@@ -115,9 +117,8 @@ async def _end_leftovers(loop: asyncio.AbstractEventLoop, engine_tasks: set) -> 
     if not leftovers:
         return
     log.warning("job attempt left %d task(s) running; cancelling them", len(leftovers))
-    for leftover in leftovers:
-        leftover.cancel()
-    await asyncio.wait(leftovers, timeout=LEFTOVER_WAIT_S)
+    _cancel_attempt(loop, engine_tasks)
+    await asyncio.wait(leftovers, timeout=LEFTOVER_WAIT_S + call_timeout_s())
 
 
 class _UsageWriter:
@@ -183,9 +184,9 @@ async def _outcome_of(task: asyncio.Task, ctx: JobContext) -> tuple[Outcome, str
     except asyncio.CancelledError:
         return _stopped_outcome(ctx), ""
     except BaseException as exc:  # noqa: BLE001 — every handler error ends the job, never the worker
-        outcome, error = _classify(exc)
-        if outcome is Outcome.CANCELLED and ctx.stop_reason not in (None, StopReason.CANCEL):
+        if ctx.stop_reason is not None:  # stopped by the engine: whatever the tasks raised on the way out
             return _stopped_outcome(ctx), ""
+        outcome, error = _classify(exc)
         if outcome is Outcome.FAILED and not isinstance(exc, JobFailed):
             log.exception("job %s (%s) failed", ctx.job_id, ctx.kind)
         return outcome, error

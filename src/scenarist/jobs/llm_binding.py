@@ -8,6 +8,11 @@ from typing import Any, Callable
 
 from scenarist.llm.port import Usage, UsageMeter
 
+try:
+    from scenarist.llm.client import IN_FLIGHT_TASK_NAME
+except ImportError:  # an llm package without the marker: every task of a stopped attempt is cancelled
+    IN_FLIGHT_TASK_NAME = "scenarist.llm.in-flight"
+
 _lock = threading.Lock()
 _UNSET = object()
 _cache: dict[str, Any] = {}
@@ -113,6 +118,12 @@ def job_llm(meter: UsageMeter):
         return None
     config = _process_wide("config", _config)
     return base.for_job(meter, getattr(config, "job_concurrency", None))
+
+
+def call_timeout_s() -> float:
+    """The configured timeout of one provider call (how long an in-flight call may still take)."""
+    config = _process_wide("config", _config)
+    return float(getattr(config, "timeout_s", 0) or 60.0)
 
 
 def warm_up() -> None:

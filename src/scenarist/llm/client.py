@@ -62,6 +62,8 @@ class ContextOverflowError(PermanentLLMError):
 
 UsageSink = Callable[[Usage], None]
 Hook = Callable[[], None]
+# Name of the task carrying one HTTP call: a job engine stopping an attempt lets these finish (they are billed).
+IN_FLIGHT_TASK_NAME = "scenarist.llm.in-flight"
 
 
 @dataclass
@@ -274,7 +276,7 @@ class OpenAICompatibleLLM:
             try:
                 # The call runs as its own task (it copies this context, so the header hook still reaches
                 # `headers`); a cancelled attempt lets it finish and records its usage, since the provider bills it.
-                call = asyncio.ensure_future(self._post(client, body))
+                call = asyncio.get_running_loop().create_task(self._post(client, body), name=IN_FLIGHT_TASK_NAME)
                 try:
                     response = await asyncio.shield(call)
                 except asyncio.CancelledError:
