@@ -16,8 +16,8 @@ def _user_text(body: dict) -> str:
 
 
 def good_responder(body: dict):
-    """A well-behaved model for benches and reliability tests: items written from the slot's facts (see
-    `prompt_responder`); other calls get an empty object (the offline agent model stands in)."""
+    """A well-behaved model for benches and reliability tests: items written from the slot's facts and the agent
+    model from the prompt (see `prompt_responder`)."""
     return prompt_responder(body)
 
 
@@ -33,11 +33,13 @@ def _profile_keys(text: str) -> dict:
 
 def prompt_responder(body: dict):
     """A well-behaved model writing each item from the slot's facts (goal, details, rule, failure, fixtures), the
-    way a real model answers the item prompt; other calls (understanding) get an empty object (offline model)."""
+    way a real model answers the item prompt; understanding calls are answered from the prompt's playbooks and rules."""
     text = _user_text(body)
     slot = _slot(text)
-    if slot is None:
-        return {}
+    if slot is None:  # an understanding call: answered from the prompt (or an empty object: offline model)
+        from tests.generation.understanding.responders import understanding_responder
+
+        return understanding_responder(body) or {}
     keys = _profile_keys(text)
     fields = [k for k in keys if k in (slot.get("verification") or {}).get("fields", [])] or \
         [k for k in keys if "name" in k][:1]

@@ -16,8 +16,8 @@ LLM_ENV = {"SCENARIST_LLM_MAX_RETRIES": "0", "SCENARIST_LLM_TIMEOUT_S": "20", "S
 
 
 def _analysis_calls(calls) -> list:
-    """Calls asking for the agent analysis (by the name of the schema requested)."""
-    return [c for c in calls if "Analysis" in ((c.response_format or {}).get("json_schema") or {}).get("name", "")]
+    """Calls asking for the agent model (by the name of the schema requested: LLMAgentModel)."""
+    return [c for c in calls if "AgentModel" in ((c.response_format or {}).get("json_schema") or {}).get("name", "")]
 
 
 def test_ten_concurrent_jobs_on_a_new_agent_make_one_analysis_call(generation_agent, job_queue, processes):
