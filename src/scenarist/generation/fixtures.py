@@ -62,7 +62,8 @@ def build_fixture(agent: AgentSpec, model: AgentModel, slot: Slot, rng: random.R
         testing["name"] = person_name(rng, model.language)
     for key, value in fixture.facts.items():
         testing.setdefault(key, value)
-    main = main_agent_variables(agent, model, testing, today, rng)
+    avoid = row_values(agent.tools) if slot.category == "not_found" else None
+    main = main_agent_variables(agent, model, testing, today, rng, avoid=avoid)
     display = next((str(v) for k, v in testing.items() if canonical_field(k) in ("full_name", "first_name")),
                    "Caller")
     fixture.profile = TestProfileData(
@@ -399,7 +400,7 @@ def fresh_value(key: str, sample: Any, taken: set[str], rng: random.Random, lang
 
 
 def main_agent_variables(agent: AgentSpec, model: AgentModel, pool: dict[str, Any], today: date,
-                         rng: random.Random) -> dict[str, Any]:
+                         rng: random.Random, avoid: set[str] | None = None) -> dict[str, Any]:
     """Exactly one value per dynamic variable: the caller's own value where names agree, today's date, else
     a realistic value."""
     descriptions = {v.name: v.description for v in agent.variables}
@@ -411,9 +412,19 @@ def main_agent_variables(agent: AgentSpec, model: AgentModel, pool: dict[str, An
             out[name] = today.isoformat()
             continue
         match = next((v for k, v in pool.items() if same_field(name, k) and not isinstance(v, (dict, list))), None)
-        out[name] = match if match is not None else value_for(
-            name, descriptions.get(name, ""), rng, language=model.language, agent_name=agent.name,
-            persona=next((str(v) for k, v in pool.items() if "name" in k), None))
+        value, tried = match, []
+        for _ in range(20 if match is None else 0):  # an unknown caller's values stay unknown to the mocks
+            value = value_for(name, descriptions.get(name, ""), rng, language=model.language, agent_name=agent.name,
+                              persona=next((str(v) for k, v in pool.items() if "name" in k), None))
+            tried.append(value)
+            if avoid is None or normalise_value(value) not in avoid:
+                break
+        else:
+            if tried:  # every option is in some row: at least not one a lookup is called with
+                inputs = {normalise_value(v) for t in agent.tools for row in t.information
+                          for _, v in flatten_values(row.input)}
+                value = next((v for v in tried if normalise_value(v) not in inputs), value)
+        out[name] = value
     return out
 
 

@@ -16,24 +16,26 @@ from scenarist.generation.types import AgentSpec
 from scenarist.offline import agent_spec_from_dir
 
 CORPUS = Path(__file__).resolve().parents[2] / "fixtures" / "agents"
+# Agents written after the offline analysis was tuned on the corpus, to measure how it generalises.
+HELDOUT = Path(__file__).resolve().parents[2] / "fixtures" / "agents_heldout"
 INTENT_PRECISION = 0.9
 INTENT_RECALL = 0.9
 GUARDRAIL_RECALL = 0.8
 
 
-def corpus_slugs() -> list[str]:
-    """Every corpus agent folder that has an expected model."""
-    return sorted(p.parent.name for p in CORPUS.glob("*/expected_model.yaml"))
+def corpus_slugs(root: Path = CORPUS) -> list[str]:
+    """Every agent folder of the corpus (or of `root`) that has an expected model."""
+    return sorted(p.parent.name for p in root.glob("*/expected_model.yaml"))
 
 
-def load_agent(slug: str) -> AgentSpec:
+def load_agent(slug: str, root: Path = CORPUS) -> AgentSpec:
     """The corpus agent as generation reads it."""
-    return agent_spec_from_dir(load_agent_dir(CORPUS / slug))
+    return agent_spec_from_dir(load_agent_dir(root / slug))
 
 
-def load_expected(slug: str) -> dict:
+def load_expected(slug: str, root: Path = CORPUS) -> dict:
     """The hand-written expected model."""
-    return yaml.safe_load((CORPUS / slug / "expected_model.yaml").read_text())
+    return yaml.safe_load((root / slug / "expected_model.yaml").read_text())
 
 
 def intent_matches(name: str, expected_intent: dict) -> bool:
