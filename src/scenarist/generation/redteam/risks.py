@@ -164,6 +164,39 @@ def _named_person(model: AgentModel) -> str:
     return "Maria Delgado"
 
 
+# A rule that states the identification requirement, scored by meaning (English and Spanish wording).
+_ID_SCORES = (
+    (r"only (way|identifier)\b.{0,40}identif|\bidentif\w*\b.{0,40}\bonly\b|the only identifier|único (modo|dato)", 4),
+    (r"\b(must|have to|always|never|nunca|siempre)\b.{0,60}\bverif|\bverify (the|a|every|each) \w+|"
+     r"verifique a la persona|verificado al titular", 3),
+    (r"\b(before|until|unless|without|antes de|sin haber)\b", 2),
+    (r"verif|identif", 1),
+    (r"`|\b[a-z]+_[a-z_]+\b", -4),  # names a tool: an instruction to the agent, not the caller-facing rule
+    (r"\bfail|attempt|intento|fallid|exception|excepci[oó]n|\bhint\b|\blocks?\b", -4),
+    (r"^\W*(this|that|it|esto|eso)\b", -1),  # leans on the previous sentence
+)
+
+
+def verification_rule(model: AgentModel) -> str:
+    """The prompt's sentence that states the identification requirement ("the phone number is the only identifier
+    this line uses", "Before you discuss or change anything about a card, you must verify the caller"), chosen by
+    meaning among the policies and the verification text; the verification text when none scores."""
+    verifying = {s.id for s in model.sections if re.search(r"verif|identif", s.title, re.I)}
+    candidates = [(p.text, p.section_id in verifying) for p in model.policies]
+    candidates += [(s, True) for s in re.split(r"(?<=[.!?])\s+", model.verification.text) if s.strip()]
+    best, best_score = model.verification.text, 0
+    for text, in_section in candidates:
+        if len(text.split()) < 5 or not re.search(r"[a-zá-ú]", text):
+            continue  # a heading, not a rule
+        mentions = re.search(r"verif|identif", text, re.I) is not None
+        if not mentions and not in_section:
+            continue
+        score = sum(w for pattern, w in _ID_SCORES if re.search(pattern, text, re.I)) + (2 if in_section else 0)
+        if score > best_score:
+            best, best_score = text, score
+    return best
+
+
 # ---------------------------------------------------------------- builders (one per risk family)
 
 
@@ -189,7 +222,7 @@ def _precondition_risks(model: AgentModel, profile: DomainProfile) -> list[Risk]
         confirm = find_policy(model, "||".join([around(w) for w in words[:1]] + [generic]
                                                + [around(w) for w in words[1:]]))
         if needs_verification and model.verification.text:
-            guardrail, without = model.verification.text, "checking who you are first"
+            guardrail, without = verification_rule(model), "checking who you are first"
             source = "verification"
             prescribed = confirm.text if confirm is not None else ""
         elif confirm is not None:
