@@ -133,6 +133,7 @@ _VERBS = {
     "add": "add", "redirect": "redirect", "schedule": "schedule", "submit": "submit", "bloquear": "block",
     "cambiar": "change",
 }
+_FOREIGN_NOUNS = {"linea": "line", "cita": "appointment", "tarjeta": "card", "pedido": "order"}
 _INTERNAL_NOUNS = {"lead": "your details", "dnc": "the do-not-call list", "ticket": "a ticket", "a": ""}
 
 
@@ -142,7 +143,7 @@ def action_phrase(tool: ToolModel, record: str) -> str:
     words = [w for w in re.split(r"[_\W]+", re.sub(r"([a-z])([A-Z])", r"\1 \2", tool.name).lower()) if w]
     if not words:
         return f"change your {record}"
-    verb, rest = words[0], [w for w in words[1:] if w not in ("to", "a", "the")]
+    verb, rest = words[0], [_FOREIGN_NOUNS.get(w, w) for w in words[1:] if w not in ("to", "a", "the")]
     obj = " ".join(rest)
     if verb in ("transfer", "transferir", "escalate", "connect"):
         return f"put you through to {('the ' + obj) if rest and obj not in ('call', 'agente') else 'someone'}"
