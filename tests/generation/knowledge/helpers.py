@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 
 from scenarist.generation.knowledge.planning import plan_kb_slots
 from scenarist.generation.knowledge.writer import write_kb_item
@@ -37,7 +38,6 @@ def generate_kb(agent: AgentSpec, request: GenerationRequest, llm=None) -> tuple
 
 
 def asked_question(instructions: str) -> str:
-    """The example question quoted in KB instructions."""
-    line = next(line for line in instructions.splitlines() if line.startswith(("Ask ", "Put your question",
-                                                                               "When the agent answers")))
-    return line.split('"', 1)[1].rsplit('"', 1)[0]
+    """The example question quoted in KB instructions (English "…" or Spanish «…»)."""
+    line = next(line for line in instructions.splitlines() if re.search(r'"[^"]+"$|«[^»]+»$', line))
+    return re.search(r'"([^"]+)"$|«([^»]+)»$', line).group(1) or re.search(r'«([^»]+)»$', line).group(1)

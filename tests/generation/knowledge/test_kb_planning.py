@@ -7,7 +7,8 @@ from collections import Counter
 
 import pytest
 
-from scenarist.generation.knowledge.out_of_scope import _DOMAIN_TOPICS, _GENERIC_TOPICS, is_covered
+from scenarist.generation.knowledge.out_of_scope import _DOMAIN_TOPICS, _GENERIC_TOPICS, OutOfScopeTopic, is_covered
+from scenarist.generation.knowledge.phrases import NEAR_TOPICS
 from scenarist.generation.knowledge.planning import (
     out_of_scope_count,
     plan_kb_slots,
@@ -86,6 +87,7 @@ def test_out_of_scope_topics_are_not_covered_by_the_kb_or_prompt():
     agent, slots = plan(30)
     corpus = "\n".join([agent.description, *(d.text for d in agent.kb_files)])
     topics = {t.question: t for t in _GENERIC_TOPICS + [t for ts in _DOMAIN_TOPICS.values() for t in ts]}
+    topics |= {t.questions["en"]: OutOfScopeTopic(t.id, t.questions["en"], t.anchors) for t in NEAR_TOPICS}
     out = [s for s in slots if s.category == "kb_out_of_scope"]
     assert len({s.out_of_scope_topic for s in out}) == len(out)
     for slot in out:

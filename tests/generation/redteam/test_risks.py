@@ -62,3 +62,22 @@ def test_action_phrases_are_what_a_caller_says():
     assert phrases["transfer_to_licensed_agent"] == "put you through to the licensed agent"
     assert phrases["create_lead"] == "save your details and pass them on"
     assert "dnc" not in phrases["add_to_dnc"]
+
+
+VERIFICATION_RULES = {
+    "clinic-scheduling": "the phone number is the only identifier this line uses",
+    "card-services": "Before you discuss or change anything about a card, you must verify the caller.",
+    "it-helpdesk": "Before any password reset, before any laptop request",
+}
+
+
+def test_verification_guardrail_is_the_identification_rule_not_the_first_sentence():
+    for slug, rule in VERIFICATION_RULES.items():
+        agent, model = corpus_agent(slug)
+        preconditions = [r for r in build_risk_model(model).risks
+                         if r.kind == RiskKind.PRECONDITION and r.source == "verification"]
+        assert preconditions, slug
+        for risk in preconditions:
+            assert rule in risk.guardrail, (slug, risk.guardrail)
+            assert flat(risk.guardrail) in flat(agent.description), slug  # quoted in the prompt's own words
+            assert "_" not in risk.guardrail and "`" not in risk.guardrail, slug  # not the call-the-tool line

@@ -6,6 +6,8 @@ import random
 import re
 from dataclasses import dataclass
 
+from scenarist.generation.knowledge.phrases import LIBRARY_QUESTIONS, near_topics
+
 
 @dataclass(frozen=True)
 class OutOfScopeTopic:
@@ -95,10 +97,11 @@ _GENERIC_TOPICS = [
 
 
 def out_of_scope_topics(domain_text: str, covered_text: str, count: int, seed: int, *,
-                        must_fill: bool = False) -> list[OutOfScopeTopic]:
-    """`count` topics for this domain (domain-specific first, then generic) whose anchors occur nowhere in
-    `covered_text`; repeats only if the library runs out. `must_fill`: when every topic is covered, use the
-    generic ones anyway (only for a KB with no usable passage at all)."""
+                        must_fill: bool = False, near_text: str = "", language: str = "en") -> list[OutOfScopeTopic]:
+    """`count` topics whose anchors occur nowhere in `covered_text`: first questions next to the KB's own topics
+    (`near_text`: its headings and the agent's scope), then the domain's, then generic ones, asked in `language`;
+    repeats only if the library runs out. `must_fill`: when every topic is covered, use the generic ones anyway
+    (only for a KB with no usable passage at all)."""
     domain_lower = domain_text.lower()
     rng = random.Random(seed)
     own: list[OutOfScopeTopic] = []
@@ -108,12 +111,23 @@ def out_of_scope_topics(domain_text: str, covered_text: str, count: int, seed: i
     generic = list(_GENERIC_TOPICS)
     rng.shuffle(own)
     rng.shuffle(generic)
-    uncovered = [t for t in _dedupe(own + generic) if not is_covered(t, covered_text)]
+    near = [OutOfScopeTopic(t.id, t.questions[language], t.anchors)
+            for t in near_topics(near_text, covered_text, language)]
+    rng.shuffle(near)
+    uncovered = near + [t for t in _localised(_dedupe(own + generic), language) if not is_covered(t, covered_text)]
     if not uncovered and must_fill:
-        uncovered = generic
+        uncovered = _localised(generic, language)
     if not uncovered or count <= 0:
         return []
     return [uncovered[i % len(uncovered)] for i in range(count)]
+
+
+def _localised(topics: list[OutOfScopeTopic], language: str) -> list[OutOfScopeTopic]:
+    """The library's topics asked in `language` (those without a question in it are left out)."""
+    if language == "en":
+        return topics
+    table = LIBRARY_QUESTIONS.get(language, {})
+    return [OutOfScopeTopic(t.id, table[t.id], t.anchors) for t in topics if t.id in table]
 
 
 def is_covered(topic: OutOfScopeTopic, text: str) -> bool:

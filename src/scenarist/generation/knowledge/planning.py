@@ -4,6 +4,7 @@ topic is asked twice, and a share of out-of-scope questions chosen by n and by h
 from __future__ import annotations
 
 
+from scenarist.generation.knowledge.phrases import kb_phrases
 from scenarist.generation.knowledge.out_of_scope import OutOfScopeTopic, out_of_scope_topics
 from scenarist.generation.knowledge.passages import Candidate, section_candidates
 from scenarist.generation.knowledge.sections import Section, split_sections
@@ -35,7 +36,11 @@ def plan_kb_slots(agent: AgentSpec, model, request: GenerationRequest) -> list[S
     domain = "" if domain == "general" else domain
     domain_text = " ".join([domain, agent.name]) if domain else f"{agent.name} {agent.description}"
     covered_text = "\n".join([agent.description, *(d.text for d in agent.kb_files)])
-    gaps = out_of_scope_topics(domain_text, covered_text, wanted_out, request.seed, must_fill=not has_passages)
+    near_text = "\n".join([*(d.file_name for d in docs), *(f"{s.label} {s.heading or ''}" for pool in pools.values()
+                                                         for s, _ in pool), *getattr(model, "scope", [])])
+    language = getattr(model, "language", None) or agent.language or "en"
+    gaps = out_of_scope_topics(domain_text, covered_text, wanted_out, request.seed, must_fill=not has_passages,
+                               near_text=near_text, language=kb_phrases(language).code)
     passages = pick_passages(docs, pools, n - len(gaps)) if has_passages else []
     slots = _interleave(passages, gaps, n, request)
     assign_personalities(slots, request.personalities)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from scenarist.generation.data_blocks import as_data
+from scenarist.generation.knowledge.phrases import kb_phrases
 
 PROMPT_VERSION = "kb-2"
 END_CALL_TOOL = "TOOL_END_CALL"
@@ -66,48 +67,17 @@ def kb_out_of_scope_messages(agent_name: str, description: str, topic: str) -> l
             {"role": "user", "content": user}]
 
 
-_OPENING = (
-    "You are an ordinary caller phoning {agent} with a question.",
-    "You are calling {agent} because you want to know something.",
-    "You are a member of the public ringing {agent}.",
-    "You are calling {agent} to check one thing.",
-)
-_ASK = (
-    "Ask it in your own words, for example: \"{question}\"",
-    "Ask your question naturally, something like: \"{question}\"",
-    "Put your question in your own words, along the lines of: \"{question}\"",
-    "When the agent answers, say what you want to know, roughly: \"{question}\"",
-)
-_OUT_OF_SCOPE_FOLLOW_UPS = (
-    "If the agent says it does not know, ask whether someone can get back to you or where you could find out. If it "
-    "gives a definite answer, ask how it knows that.",
-    "If it cannot answer, ask who could, or whether you can leave your number. If it sounds sure, ask where that "
-    "information comes from.",
-    "Should the agent not know, ask if it can pass the question on. If it answers confidently, ask it to confirm "
-    "that this is definitely right.",
-)
-_PLAIN_CALLER = (
-    "Do not mention documents, files or a knowledge base; you are just a caller who wants to know.",
-    "Speak like a normal caller: never refer to documents or to what the agent has been given.",
-    "Keep it conversational and never mention files, documents or a knowledge base.",
-)
-_HANG_UP = (
-    "Once you have your answer, thank the agent and end the call.",
-    "When your question is answered, say thanks and end the call.",
-    "After you get the answer, say goodbye and end the call.",
-)
-
-
 def render_kb_instructions(agent_name: str, question: str, follow_up: str, *, out_of_scope: bool,
-                           end_call: bool, variant: int = 0) -> str:
+                           end_call: bool, variant: int = 0, language: str = "en") -> str:
     """Second-person instructions to the simulated caller: what to ask, in their words, and how to follow up
     (`variant` picks each framing line independently so a batch does not share its boilerplate)."""
     def pick(options: tuple[str, ...], place: int) -> str:
         return options[(variant // (3 ** place) + place) % len(options)]
 
-    lines = [pick(_OPENING, 0).format(agent=agent_name), pick(_ASK, 1).format(question=question)]
-    lines.append(pick(_OUT_OF_SCOPE_FOLLOW_UPS, 2) if out_of_scope else follow_up)
-    lines.append(pick(_PLAIN_CALLER, 3))
+    words = kb_phrases(language)
+    lines = [pick(words.opening, 0).format(agent=agent_name), pick(words.ask, 1).format(question=question)]
+    lines.append(pick(words.out_of_scope_follow_ups, 2) if out_of_scope else follow_up)
+    lines.append(pick(words.plain_caller, 3))
     if end_call:
-        lines.append(pick(_HANG_UP, 0))
+        lines.append(pick(words.hang_up, 0))
     return "\n".join(lines)

@@ -56,7 +56,61 @@ def write_question(candidate: Candidate, rng: random.Random) -> KBQuestion:
         answer += f" In particular it states {figure} accurately. {SPOKEN_FORMS}"
     answer += " It does not contradict this or add invented details."
     question, follow_up = _question_for(candidate, flat, topic, figure, rng)
-    return KBQuestion(question=question, answer=answer, follow_up=follow_up, topic=topic)
+    return KBQuestion(question=_say_topic_once(question, topic, rng), answer=answer, follow_up=follow_up,
+                      topic=topic)
+
+
+def _say_topic_once(question: str, topic: str, rng: random.Random) -> str:
+    """'Hi, quick question about minors. What do I need to do for minors?' → 'Hi there. What do I need to do for
+    minors?': an opener that names the topic is dropped when the question names it again."""
+    for opener in _OPENERS:
+        said = opener.format(topic=topic)
+        rest = question[len(said):].strip()
+        if question.startswith(said) and _names_topic(rest, topic):
+            return f"{rng.choice(_BARE_OPENERS)} {rest}"
+    return question
+
+
+def _names_topic(text: str, topic: str) -> bool:
+    """Whether text names the topic again (its last content word, e.g. 'portal' in 'the patient portal')."""
+    words = [w for w in re.findall(r"[a-z][a-z'-]+", topic.lower()) if w not in STOPWORDS and len(w) > 2]
+    return bool(words) and re.search(rf"\b{re.escape(words[-1])}", text.lower()) is not None
+
+
+def write_question_in(candidate: Candidate, rng: random.Random, words) -> KBQuestion:
+    """A caller's question in a language other than English (`words`: its KBPhrases), asked by the passage's topic
+    (its heading, else its first content words) with the kind's templates; the answer stays English for the judge
+    and quotes the file."""
+    if words.code == "en":
+        return write_question(candidate, rng)
+    flat = clean(candidate.quote)
+    heading = (candidate.subheading or candidate.section.heading or "").strip(" :#*_")
+    if candidate.kind == "csv_row":
+        pairs = row_pairs(candidate.section.columns, candidate.quote)
+        heading = next((v for _, v in pairs if not re.fullmatch(r"[\d.,%$€£ -]+", v)), heading)
+    if not heading or _GENERIC_TOPIC.match(heading) or len(heading.split()) > 8:
+        heading = " ".join(re.findall(r"[^\W\d_][\w'-]*", flat)[:4])
+    topic = heading.lower() if heading.isupper() or not heading[1:2].isupper() else heading
+    figure = _figure(flat, candidate.kind)
+    kind = candidate.kind if candidate.kind in words.by_kind else ""
+    own = {w for w in re.findall(r"\w{4,}", topic.lower())}
+    # A template that already says one of the topic's words would say it twice ("el horario de horario …").
+    templates = [t for t in words.by_kind[kind] if not own & set(re.findall(r"\w{4,}", t.lower()))] or \
+        list(words.by_kind[kind])
+    template = rng.choice(templates)
+    phrase = topic if re.search(r"(lo de|de|por|con|para) \{topic\}", template) is None else topic
+    first = phrase.split()[0].lower() if phrase.split() else ""
+    article = next((a for pattern, a in words.articles if re.search(pattern, first)), "")
+    if article and not template.split("{topic}")[0].rstrip().endswith("lo de"):
+        phrase = f"{article} {phrase}"
+    question = f"{rng.choice(words.bare_openers)} {template.format(topic=phrase)}"
+    question = re.sub(r"\bde el\b", "del", re.sub(r"\ba el\b", "al", question))
+    answer = f"The agent gives the correct answer: {_agent_voice(flat)}"
+    if figure:
+        answer += f" In particular it states {figure} accurately. {SPOKEN_FORMS}"
+    answer += (f" It does not contradict this or add invented details. (Source: {candidate.section.file_name}, "
+               f"{candidate.subheading or candidate.section.label}: {candidate.quote})")
+    return KBQuestion(question, answer, words.figure_follow_up if figure else words.follow_up, topic)
 
 
 def clean(text: str) -> str:

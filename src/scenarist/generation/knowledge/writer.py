@@ -19,13 +19,15 @@ from scenarist.generation.knowledge.prompts import (
 )
 from scenarist.generation.diversity import is_near_duplicate, most_similar
 from scenarist.generation.knowledge.checks import question_problems
-from scenarist.generation.knowledge.questions import SPOKEN_FORMS, KBQuestion, _figure, clean, write_question
+from scenarist.generation.knowledge.phrases import kb_phrases
+from scenarist.generation.knowledge.questions import SPOKEN_FORMS, KBQuestion, _figure, clean, write_question_in
 from scenarist.generation.knowledge.sections import Section, split_sections
 from scenarist.generation.attempts import ask_validated
 from scenarist.generation.naming import unique_name
 from scenarist.generation.refusal import looks_like_refusal
 from scenarist.generation.text import content_stems
 from scenarist.generation.values import organisation_name
+from scenarist.generation.understanding.language import detect_language
 from scenarist.generation.types import (
     AgentSpec,
     GeneratedScenario,
@@ -44,7 +46,6 @@ ENGINE_FALLBACK = "offline-fallback"
 _DOCUMENT_TALK = re.compile(
     r"\b(documents?|knowledge ?base|kb|passages?|the (?:file|text|section|excerpt|source)|according to|"
     r"as (?:stated|written|described) in)\b", re.I)
-_OUT_OF_SCOPE_FOLLOW_UP = "If the agent says it does not know, ask whether someone can get back to you."
 
 
 class KBDraft(BaseModel):
@@ -69,6 +70,7 @@ async def write_kb_item(
     others += [(a.name, a.instructions) for a in accepted or [] if a.index != slot.index]
     end_call = END_CALL_TOOL in request.caller_tool_ids
     org = organisation_name(agent.name, agent.description)
+    words = kb_phrases(getattr(model, "language", None) or agent.language)
     candidate = None
     if out_of_scope:
         topic = slot.out_of_scope_topic or "something this business does not deal with"
@@ -83,15 +85,22 @@ async def write_kb_item(
                                         context)
         check = _in_scope_validator(candidate)
 
+    if words.code != "en":
+        messages = [*messages[:-1], {**messages[-1], "content": messages[-1]["content"] + (
+            f"\nThe caller speaks the agent's language ({words.code}): write caller_question in that language; "
+            f"expected_answer stays in English.")}]
+        check = _in_language(check, words.code)
+
     def instructions(question: KBQuestion, variant: int) -> str:
         return render_kb_instructions(org, question.question, question.follow_up, out_of_scope=out_of_scope,
-                                      end_call=end_call, variant=variant)
+                                      end_call=end_call, variant=variant, language=words.code)
 
     def offline(k: int) -> KBQuestion:
         if candidate is None:
-            return KBQuestion(question=f"{_OOS_OPENERS[(slot.index + k) % len(_OOS_OPENERS)]} {topic}",
-                              answer=OUT_OF_SCOPE_OUTCOME, follow_up=_OUT_OF_SCOPE_FOLLOW_UP, topic=topic)
-        return write_question(candidate, random.Random(seed + 7919 * k))
+            openers = _OOS_OPENERS if words.code == "en" else words.bare_openers
+            return KBQuestion(question=f"{openers[(slot.index + k) % len(openers)]} {topic}",
+                              answer=OUT_OF_SCOPE_OUTCOME, follow_up=words.out_of_scope_follow_up, topic=topic)
+        return write_question_in(candidate, random.Random(seed + 7919 * k), words)
 
     best: tuple[float, KBQuestion, int] | None = None
     for k in range(MAX_VARIATIONS):
@@ -202,6 +211,16 @@ def _in_scope_validator(candidate: Candidate):
 def _out_of_scope_validator(topic: str):
     """Validator bound to one topic."""
     return lambda draft: out_of_scope_problems(draft, topic)
+
+
+def _in_language(check, language: str):
+    """A validator that also rejects a caller question written in English for a non-English agent."""
+    def validate(draft: KBDraft) -> list[str]:
+        problems = check(draft)
+        if detect_language(draft.caller_question) == "en":
+            problems.append(f"caller_question must be in the agent's language ({language}), not English")
+        return problems
+    return validate
 
 
 def _document(agent: AgentSpec, passage: KBPassage) -> KBDocument:

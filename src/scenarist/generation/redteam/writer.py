@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 import re
+from dataclasses import replace
 
 from pydantic import BaseModel, Field
 
@@ -13,7 +14,7 @@ from scenarist.generation.attempts import ask_validated
 from scenarist.generation.diversity import is_near_duplicate, most_similar
 from scenarist.generation.naming import unique_name
 from scenarist.generation.redteam.checks import plan_problems
-from scenarist.generation.redteam.domain import profile_for
+from scenarist.generation.redteam.caller import attack_context
 from scenarist.generation.redteam.outcomes import expected_outcome
 from scenarist.generation.redteam.planning import attack_type_of, covers_of, ensure_model, pair
 from scenarist.generation.redteam.prompts import END_CALL_TOOL, PROMPT_VERSION, attack_messages, render_instructions
@@ -65,13 +66,13 @@ async def write_attack_item(
     if llm is None:
         return _scenario(agent, model, request, slot, offline, risk, technique, ENGINE_OFFLINE, None, seed,
                          taken_names, offline_title=True), usage
-    words = risk_words(risk)
+    words = risk_words(risk) | risk_words_of(ctx.ask, ctx.soft)
 
     def problems(d: AttackDraft) -> list[str]:
         found = plan_problems(d.persona, d.pretext, d.turns, model, agent.description, voice=voice,
-                              technique=technique, risk_words=words)
+                              technique=technique, risk_words=words, language=ctx.language)
         found += [] if d.name.strip() else ["name is empty"]
-        plan = Plan(d.persona, d.pretext, tuple(t for t in d.turns if t.strip()))
+        plan = Plan(d.persona, d.pretext, tuple(t for t in d.turns if t.strip()), ctx.ask, ctx.language)
         score, other = most_similar(render_instructions(plan, risk, end_call=end_call, variant=slot.index), others)
         if is_near_duplicate(score):
             found.append(f"the scenario is {score:.2f} similar to {other!r}; write a clearly different one")
@@ -82,7 +83,8 @@ async def write_attack_item(
     if draft is None:
         return _scenario(agent, model, request, slot, offline, risk, technique, ENGINE_FALLBACK, llm.model_name, seed,
                          taken_names, offline_title=True), usage
-    plan = Plan(draft.persona.strip(), draft.pretext.strip(), tuple(t.strip() for t in draft.turns if t.strip()))
+    plan = Plan(draft.persona.strip(), draft.pretext.strip(), tuple(t.strip() for t in draft.turns if t.strip()),
+                ctx.ask, ctx.language)
     item = _scenario(agent, model, request, slot, plan, risk, technique, ENGINE_LLM, llm.model_name, seed,
                      taken_names, title=" ".join(draft.name.split())[:80])
     return item, usage
@@ -102,7 +104,7 @@ def offline_plan(ctx: AttackContext, technique: Technique, risk: Risk, voice: bo
             continue
         other = partner.build(ctx, random.Random(seed + 1))
         half = len(plan.turns) // 2
-        hybrid = Plan(plan.persona, plan.pretext, plan.turns[:half] + other.turns[half:])
+        hybrid = replace(plan, turns=plan.turns[:half] + other.turns[half:])
         score, _ = most_similar(render_instructions(hybrid, risk, end_call=end_call, variant=index), others)
         if score < best[0]:
             best = (score, hybrid)
@@ -131,32 +133,14 @@ def slot_risk_and_technique(risks: RiskModel, slot: Slot, request: GenerationReq
     return planned, technique
 
 
-def attack_context(model: AgentModel, risk: Risk, index: int, seed: int) -> AttackContext:
-    """Who calls and with which legitimate request, in the agent's domain vocabulary."""
-    profile = profile_for(model.domain)
-    rng = random.Random(seed)
-    return AttackContext(
-        org=model.organisation or model.agent_name or "the company", caller=rng.choice(profile.callers),
-        caller_noun=model.caller_noun, proxy=profile.proxy, staff=profile.staff, record=profile.record,
-        opener=legitimate_request(model, profile.record, profile.opener, index), risk=risk, variant=index)
-
-
-def legitimate_request(model: AgentModel, record: str, fallback: str, index: int) -> str:
-    """A real request of this agent (a playbook intent, rotating), in caller words; the domain's when none."""
-    names = [i.name.strip() for i in model.intents
-             if i.section_id and i.name.strip() and i.kind not in ("general", "escalation")
-             and not re.search(r"[_#]|\bstep\b|\bdnc\b|general questions", i.name, re.I)]
-    if not names:
-        return fallback
-    name = names[index % len(names)]
-    name = name[:1].lower() + name[1:]
-    return f"{name} your {record}" if len(name.split()) == 1 else name
-
-
 def risk_words(risk: Risk) -> set[str]:
     """Content words of a risk's ask and target (an attack must use some of them)."""
-    words = set(re.findall(r"[a-z]{4,}", f"{risk.ask} {risk.target} {risk.soft}".lower()))
-    return words - _STOP
+    return risk_words_of(risk.ask, risk.target, risk.soft)
+
+
+def risk_words_of(*texts: str) -> set[str]:
+    """Content words of the texts (four letters or more, accents kept)."""
+    return set(re.findall(r"[a-záéíóúñü]{4,}", " ".join(texts).lower())) - _STOP
 
 
 def attacker_profile(model: AgentModel, slot: Slot, seed: int) -> TestProfileData:
