@@ -32,6 +32,7 @@ AGENTS = [(root, s) for root in (CORPUS, HELDOUT) for s in corpus_slugs(root)
     ("hold at location", "shipment", "hold a shipment at a location"),
     ("look up a balance", "card", "check the balance"),
     ("take a message", "", "leave a message"),
+    ("check an area outage", "", "check for an area outage"),
     ("book a new appointment", "appointment", "book a new appointment"),
 ])
 def test_shapes_that_leaked_become_caller_goals(raw, main_object, goal):

@@ -194,7 +194,8 @@ def caller_goal_name(name: str, main_object: str = "", glossary: dict[str, str] 
 
 # The agent takes a message; the caller leaves one.
 _SWAPS = ((r"^take (a|an|the) (message|voicemail)\b", r"leave \1 \2"), (r"^take (a|the) payment\b", r"make \1 payment"),
-          (r"^take (a|an|the) order\b", r"place \1 order"))
+          (r"^take (a|an|the) order\b", r"place \1 order"),
+          (r"^check (a|an) ((?:\w+ )?(?:outage|problem|issue|delay|disruption)s?)$", r"check for \1 \2"))
 
 
 def _complete_object(tokens: list[str], main_object: str) -> list[str]:
