@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from scenarist.generation.agent_model import AgentModel
-from scenarist.generation.text import content_stems
+from scenarist.generation.text import content_stems, with_article
 from scenarist.generation.types import AgentSpec, CleanDescription, CleanEvalType
 
 from . import draft as drafts
@@ -179,7 +179,9 @@ class _Writer:
     def _focus(self, criteria: list[str]) -> str:
         """One line naming what the metric judges, in the author's terms."""
         if self.topics:
-            return "how the Main Agent handles " + " and ".join(_strip_handling(t) for t in self.topics) + "."
+            topics = [_strip_handling(t) for t in self.topics]
+            return "how the Main Agent handles " + " and ".join(
+                with_article(t) if len(t.split()) == 1 else t for t in topics) + "."
         instruction = next((c for c in criteria if is_judge_instruction(c)), None)
         if instruction:
             focus = focus_of(instruction)
@@ -198,8 +200,12 @@ class _Writer:
         return ignored
 
     def _agent_names(self) -> str:
-        """The agent's tools and workflows the draft is about, e.g. 'tool `book_appointment`'."""
-        parts = [f"tool `{t.name}`" for t in self.grounding.tools]
+        """The agent's tools and workflows the draft is about, e.g. 'tool `book_appointment`' (a tool named only in a
+        prohibition — "no more booking questions" — is not what the metric is about)."""
+        negated = " ".join(a.source for a in self.atoms if a.negative)
+        positive = " ".join(a.sentence for a in self.atoms if not a.negative) or self.draft
+        kept = {t.name for t in ground(positive, self.model).tools} if negated else None
+        parts = [f"tool `{t.name}`" for t in self.grounding.tools if kept is None or t.name in kept]
         parts += [f'workflow "{i.name}"' for i in self.grounding.intents]
         return ", ".join(parts)
 
