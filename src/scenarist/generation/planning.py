@@ -15,6 +15,7 @@ from .complications import LIBRARY, complications_for
 from .personas import assign_personalities
 from .text import content_stems
 from .types import AgentSpec, ExistingScenario, GenerationRequest, Plan, ScenarioKind, Slot
+from .writers.outcomes import policy_action
 
 _BULLET = re.compile(r"^\s*(?:[-*•·–]|\(?\d+[.):]|\(?[a-zA-Z][.)])\s+(.+)$")
 
@@ -189,7 +190,10 @@ def probe_rank(policy: PolicyModel) -> tuple[int, int]:
     concrete = bool(_ACTIONABLE.search(policy.text)) or bool(policy.trigger and not _GENERIC_TRIGGER.search(
         policy.trigger) and policy.response)
     vague = bool(_GENERIC_TRIGGER.search(policy.trigger or "")) and not _ACTIONABLE.search(policy.text)
-    return (0 if policy.kind == PolicyKind.EMERGENCY else 4 if vague else 1 if concrete else 2,
+    # A prohibition with no move a caller can ask for and no trigger to act out makes an unrunnable probe: last.
+    unrunnable = (_ACTIONABLE.search(policy.text) and policy_action(policy) is None
+                  and not (policy.trigger and not _GENERIC_TRIGGER.search(policy.trigger) and policy.response))
+    return (0 if policy.kind == PolicyKind.EMERGENCY else 5 if unrunnable else 4 if vague else 1 if concrete else 2,
             _POLICY_ORDER.get(policy.kind, 9))
 
 

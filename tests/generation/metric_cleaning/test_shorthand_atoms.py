@@ -6,7 +6,7 @@ import pytest
 
 from scenarist.generation.metric_cleaning.atoms import decompose
 from scenarist.generation.metric_cleaning.events import examples, failure_events, na_for
-from scenarist.generation.metric_cleaning.grammar import agent_clause, is_verb, third_person_of
+from scenarist.generation.grammar import agent_clause, is_verb, third_person_of
 from scenarist.generation.metric_cleaning.shorthand import expand, has_shorthand
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .grammar import agent_clause, is_verb, lemma_of, negated_clause
+from scenarist.generation.grammar import agent_clause, is_verb, lemma_of, negated_clause
 from .shorthand import CHECK, IMPLIES
 
 _CONDITION_LEAD_RE = re.compile(r"^(?:if|when|whenever|once|after|in case|where)\s+(?P<cond>.+?)\s*,\s*(?P<rest>.+)$", re.I)

@@ -11,7 +11,7 @@ import re
 from scenarist.generation.agent_model import PolicyKind, PolicyModel
 
 from .atoms import Atom
-from .grammar import agent_clause, ing_form, lemma_of, third_person_of
+from scenarist.generation.grammar import agent_clause, ing_form, lemma_of, third_person_of
 
 _DOES_NOT_RE = re.compile(r"^does not (?:continue with (?P<cont>.+)|(?P<verb>[A-Za-z]+)(?P<rest>.*?)(?: any further)?)$")
 _PROHIBITION_RE = re.compile(r"^(?:you\s+)?(?:must\s+)?(?:never|do not|don't|must not|should not|may not)\s+(?P<rest>.+)$", re.I)

@@ -20,7 +20,7 @@ from scenarist.generation.agent_model import (
 )
 from scenarist.generation.text import content_stems, split_identifier, stem
 
-from .grammar import is_verb
+from scenarist.generation.grammar import is_verb
 
 # Words every draft and rule share: they never make a match on their own.
 _GENERIC = frozenset(stem(w) for w in """agent main testing caller call calls customer patient user client person

@@ -10,6 +10,7 @@ import re
 from typing import TYPE_CHECKING
 
 from ..agent_model import PolicyKind, PolicyModel, RowOutcome
+from ..grammar import is_verb, lemma_of
 from ..text import as_agent_action, fix_articles, truncate, verb_base
 from .phrasing import strip_tool_mentions
 from .voice import LANGUAGE_NAMES, phrases
@@ -24,10 +25,20 @@ _SKIP_STEP = re.compile(r"^\s*(greet|introduce|log|note|record|update the crm|en
 _ID_WORDS = re.compile(r"\b(?:\w+[ _])?(?:id|ids|identifier|reference number)\b", re.I)
 
 
+# Verbs of manner or state: a caller cannot ask an agent to do them ("sound rushed", "overuse it").
+_NOT_REQUESTABLE = frozenset("sound seem recognise recognize want need overuse feel know appear become stay keep let "
+                             "interrupt hesitate proof remember forget".split())
+# An object that points back to a sentence the rule was cut from ("read them out", "answer those questions").
+_DANGLING = re.compile(r"\b(?:them|those|these|you to|that one|such)\b|^\w+\s+(?:that|this|it)\b", re.I)
+
+
 def policy_action(policy: PolicyModel) -> str | None:
     """'Never share another patient's information, even …' → 'share another patient's information'."""
-    text = strip_tool_mentions(policy.text.strip().rstrip("."))
-    match = re.search(r"\b(?:never|do not|don't|must not|should not|cannot|can't|may not|no|nunca|jamás)\s+(.+)$", text, re.I)
+    text = strip_tool_mentions(re.sub(r"\*\*|__|`", "", policy.text).strip().rstrip("."))
+    # The rule's own negation: at the start of the sentence or clause ("Never …", "You must not …"), not one inside
+    # a subordinate clause ("a caller who … cannot remember the last four digits").
+    match = re.search(r"(?:^|[;:]\s+|\.\s+)(?:(?:you|the agent|agents?|please)\s+)?(?:must\s+|should\s+)?"
+                      r"(?:never|do not|don't|must not|should not|cannot|can't|may not|no|nunca|jamás)\s+(.+)$", text, re.I)
     if not match:
         return None
     action = re.split(r"[;,.(]| unless | even | under any | before | until ", match.group(1))[0].strip()
@@ -37,6 +48,9 @@ def policy_action(policy: PolicyModel) -> str | None:
     if len(action.split()) < 2 or re.match(r"^(?:be|have|a|an|the|it|that|this)\b", action, re.I) or \
             action.count(")") > action.count("("):
         return None  # not a move a caller can ask for
+    first = action.split()[0]
+    if (first.isascii() and (not is_verb(first) or lemma_of(first) in _NOT_REQUESTABLE)) or _DANGLING.search(action):
+        return None  # "sound rushed", "recognise or want to dispute", "read them out": no request a caller can make
     return action
 
 

@@ -1,4 +1,5 @@
-"""Turning an author's imperative fragments into grammatical clauses about the Main Agent.
+"""English verb handling shared by generation: is a word a verb, its third-person and -ing forms, and an author's
+imperative fragment as a clause about the Main Agent.
 
 Verb recognition and third-person inflection come from lemminflect (a dictionary-backed English
 inflection library), so adverbs are never inflected ("always" never becomes "alwayses").
