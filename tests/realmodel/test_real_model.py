@@ -29,7 +29,12 @@ def _squash(text: str) -> str:
 
 
 def _generate(service, body: dict) -> tuple[dict, float]:
-    return run_job(service.http, "scenarios/generate-bg/", "scenarios/generate-progress/", body, JOB_TIMEOUT_S)
+    progress, wall = run_job(service.http, "scenarios/generate-bg/", "scenarios/generate-progress/", body,
+                             JOB_TIMEOUT_S)
+    # The progress body shows prompt/completion tokens and calls; the job row also holds cached tokens, re-asks and
+    # fallbacks (the usage the LLM port records).
+    progress["job_usage"] = service.job_usage(progress["progress_id"])
+    return progress, wall
 
 
 def _check_scenarios(progress: dict, n: int, scenario_type: str, model: str) -> list[dict]:
@@ -97,7 +102,7 @@ def test_workflow_three_scenarios(service, example_agent, real_model):
     items = _check_scenarios(progress, 3, "workflow", real_model.model)
     for s in items:
         assert s["test_profile_data"] or s["test_profile"], f"{s['name']}: no caller identity"
-    _record("workflow", 3, progress["usage"], wall, sum(s["provenance"]["engine"] == FALLBACK for s in items), items)
+    _record("workflow", 3, progress["job_usage"], wall, sum(s["provenance"]["engine"] == FALLBACK for s in items), items)
 
 
 def test_red_teaming_two_scenarios(service, example_agent, real_model):
@@ -106,7 +111,7 @@ def test_red_teaming_two_scenarios(service, example_agent, real_model):
                                          "attack_type": "system_prompt_leak", "generate_expected_outcomes": True})
     items = _check_scenarios(progress, 2, "red_teaming_text", real_model.model)
     assert all(s["attack_type"] == "system_prompt_leak" for s in items)
-    _record("red_teaming_text", 2, progress["usage"], wall,
+    _record("red_teaming_text", 2, progress["job_usage"], wall,
             sum(s["provenance"]["engine"] == FALLBACK for s in items), items)
 
 
@@ -121,7 +126,7 @@ def test_knowledge_base_two_scenarios(service, example_agent, real_model):
         for source in s["knowledge_base_sources"]:
             assert source["file_id"] in kb_ids
             assert _squash(source["quote"]) in haystack, f"quote not in the KB: {source['quote']!r}"
-    _record("knowledge_base", 2, progress["usage"], wall,
+    _record("knowledge_base", 2, progress["job_usage"], wall,
             sum(s["provenance"]["engine"] == FALLBACK for s in items), items)
 
 
