@@ -116,16 +116,16 @@ def test_red_teaming_two_scenarios(service, example_agent, real_model):
 
 
 def test_knowledge_base_two_scenarios(service, example_agent, real_model):
-    agent_id, kb_ids, kb_text = example_agent
+    agent_id, kb_ids, kb_texts = example_agent
     assert kb_ids, "the example agent's KB files were uploaded"
     progress, wall = _generate(service, {"agent_id": agent_id, "num_scenarios": 2, "scenario_type": "knowledge_base",
                                          "generate_expected_outcomes": True})
     items = _check_scenarios(progress, 2, "knowledge_base", real_model.model)
-    haystack = _squash(kb_text)
     for s in items:
         for source in s["knowledge_base_sources"]:
             assert source["file_id"] in kb_ids
-            assert _squash(source["quote"]) in haystack, f"quote not in the KB: {source['quote']!r}"
+            assert _squash(source["quote"]) in _squash(kb_texts[source["file_id"]]), \
+                f"quote not in the file's extracted text: {source['quote']!r}"
     _record("knowledge_base", 2, progress["job_usage"], wall,
             sum(s["provenance"]["engine"] == FALLBACK for s in items), items)
 
