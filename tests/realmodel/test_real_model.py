@@ -15,7 +15,7 @@ import pytest
 
 from tests.realmodel.service import run_job
 
-pytestmark = pytest.mark.realmodel
+pytestmark = [pytest.mark.realmodel, pytest.mark.timeout(900)]  # one job on a CPU model takes minutes
 
 JOB_TIMEOUT_S = 600
 FALLBACK = "offline-fallback"
