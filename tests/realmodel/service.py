@@ -54,7 +54,7 @@ def service_env(model: RealModel, data_dir: Path, port: int) -> dict[str, str]:
         "SCENARIST_LLM_BASE_URL": model.base_url, "SCENARIST_LLM_API_KEY": "local", "SCENARIST_LLM_MODEL": model.model,
         # llama-server runs one slot here: more calls in flight would only queue inside it and time out.
         "SCENARIST_LLM_MAX_CONCURRENCY": "1", "SCENARIST_LLM_JOB_CONCURRENCY": "1",
-        "SCENARIST_LLM_CONTEXT_TOKENS": str(model.context_tokens), "SCENARIST_LLM_MAX_OUTPUT_TOKENS": "1024",
+        "SCENARIST_LLM_CONTEXT_TOKENS": str(model.context_tokens), "SCENARIST_LLM_MAX_OUTPUT_TOKENS": "768",
         "SCENARIST_LLM_TIMEOUT_S": "240", "SCENARIST_LLM_MAX_RETRIES": "1", "SCENARIST_WORKER_THREADS": "1",
         "PYTHONUNBUFFERED": "1",
         "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]),
