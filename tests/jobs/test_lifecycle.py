@@ -56,7 +56,8 @@ def test_job_runs_to_completion_with_items_usage_and_result(project, job_queue, 
     assert job.status == JobStatus.COMPLETED
     assert (job.attempt, job.total_items, job.completed_items, job.failed_items) == (1, 6, 6, 0)
     assert sorted(JobItem.objects.filter(job=job).values_list("index", flat=True)) == list(range(6))
-    assert job.usage == {"prompt_tokens": 60, "completion_tokens": 60, "llm_calls": 6}
+    assert job.usage == {"prompt_tokens": 60, "completion_tokens": 60, "llm_calls": 6,
+                         "cached_prompt_tokens": 0, "reasks": 0, "fallbacks": 0}
     assert job.result == {"saved": 6}
     assert job.started_at and job.finished_at and job.lease_token
 

@@ -5,7 +5,10 @@ from __future__ import annotations
 import asyncio
 import logging
 
+import pytest
+
 from scenarist.llm.config import StructuredMode
+from scenarist.llm.errors import PermanentLLMError
 from scenarist.llm.port import UsageMeter
 from tests.llm.helpers import MESSAGES, Scenario, run
 
@@ -27,15 +30,8 @@ def test_a_reasoning_model_gets_its_parameters_adjusted_once_and_remembered(sim_
 def test_a_parameter_rejected_again_after_adjusting_is_a_permanent_error(sim_factory, make_llm):
     sim = sim_factory(reject_params=("max_completion_tokens", "max_tokens"))
     llm = make_llm(sim)
-    try:
+    with pytest.raises(PermanentLLMError, match="max_completion_tokens"):
         run(llm.complete_structured(MESSAGES, Scenario))
-    except Exception as exc:  # noqa: BLE001 — the type is asserted below
-        error = exc
-    else:
-        error = None
-    from scenarist.llm.errors import PermanentLLMError
-
-    assert isinstance(error, PermanentLLMError)
     assert len(sim.calls) == 2  # one adjustment (max_tokens -> max_completion_tokens), then it gives up
 
 

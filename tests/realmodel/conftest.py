@@ -42,5 +42,5 @@ def service(real_model):
 
 @pytest.fixture(scope="module")
 def example_agent(service):
-    """(agent id, KB file ids, KB text) of examples/dental-agent, created over HTTP."""
+    """(agent id, KB file ids, {KB id: extracted text}) of examples/dental-agent, created over HTTP."""
     return create_example_agent(service.http, EXAMPLE_AGENT)

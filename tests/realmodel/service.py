@@ -54,7 +54,7 @@ def service_env(model: RealModel, data_dir: Path, port: int) -> dict[str, str]:
         "SCENARIST_LLM_BASE_URL": model.base_url, "SCENARIST_LLM_API_KEY": "local", "SCENARIST_LLM_MODEL": model.model,
         # llama-server runs one slot here: more calls in flight would only queue inside it and time out.
         "SCENARIST_LLM_MAX_CONCURRENCY": "1", "SCENARIST_LLM_JOB_CONCURRENCY": "1",
-        "SCENARIST_LLM_CONTEXT_TOKENS": str(model.context_tokens), "SCENARIST_LLM_MAX_OUTPUT_TOKENS": "1024",
+        "SCENARIST_LLM_CONTEXT_TOKENS": str(model.context_tokens), "SCENARIST_LLM_MAX_OUTPUT_TOKENS": "768",
         "SCENARIST_LLM_TIMEOUT_S": "240", "SCENARIST_LLM_MAX_RETRIES": "1", "SCENARIST_WORKER_THREADS": "1",
         "PYTHONUNBUFFERED": "1",
         "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]),
@@ -136,8 +136,9 @@ def ok(response: httpx.Response) -> dict:
     return response.json()
 
 
-def create_example_agent(http: httpx.Client, directory: Path) -> tuple[int, list[int], str]:
-    """The agent of an agent directory (fields, tools, variables, KB files) over HTTP; (agent id, KB ids, KB text)."""
+def create_example_agent(http: httpx.Client, directory: Path) -> tuple[int, list[int], dict[int, str]]:
+    """The agent of an agent directory (fields, tools, variables, KB files) over HTTP;
+    (agent id, KB ids, {KB id: the text the server extracted})."""
     agent = load_agent_dir(directory)
     agent_id = ok(http.post(f"{API}/aiagents/", json=agent.agent_fields()))["id"]
     for tool in agent.tools:
@@ -148,8 +149,9 @@ def create_example_agent(http: httpx.Client, directory: Path) -> tuple[int, list
     ok(http.post(f"{API}/aiagents/{agent_id}/upload_knowledge_base/", files=files))
     listed = ok(http.get(f"{API}/aiagents/{agent_id}/knowledge_base/"))
     rows = listed["results"] if isinstance(listed, dict) and "results" in listed else listed
-    kb_text = "\n".join(p.read_text(errors="replace") for p in agent.kb_files)
-    return agent_id, [row["id"] for row in rows], kb_text
+    ids = [row["id"] for row in rows]
+    texts = {i: ok(http.get(f"{API}/aiagents/{agent_id}/knowledge_base/{i}/"))["extracted_text"] for i in ids}
+    return agent_id, ids, texts
 
 
 def run_job(http: httpx.Client, start_path: str, progress_path: str, body: dict, timeout: float) -> tuple[dict, float]:

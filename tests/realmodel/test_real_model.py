@@ -15,7 +15,7 @@ import pytest
 
 from tests.realmodel.service import run_job
 
-pytestmark = pytest.mark.realmodel
+pytestmark = [pytest.mark.realmodel, pytest.mark.timeout(900)]  # one job on a CPU model takes minutes
 
 JOB_TIMEOUT_S = 600
 FALLBACK = "offline-fallback"
@@ -29,7 +29,12 @@ def _squash(text: str) -> str:
 
 
 def _generate(service, body: dict) -> tuple[dict, float]:
-    return run_job(service.http, "scenarios/generate-bg/", "scenarios/generate-progress/", body, JOB_TIMEOUT_S)
+    progress, wall = run_job(service.http, "scenarios/generate-bg/", "scenarios/generate-progress/", body,
+                             JOB_TIMEOUT_S)
+    # The progress body shows prompt/completion tokens and calls; the job row also holds cached tokens, re-asks and
+    # fallbacks (the usage the LLM port records).
+    progress["job_usage"] = service.job_usage(progress["progress_id"])
+    return progress, wall
 
 
 def _check_scenarios(progress: dict, n: int, scenario_type: str, model: str) -> list[dict]:
@@ -97,7 +102,7 @@ def test_workflow_three_scenarios(service, example_agent, real_model):
     items = _check_scenarios(progress, 3, "workflow", real_model.model)
     for s in items:
         assert s["test_profile_data"] or s["test_profile"], f"{s['name']}: no caller identity"
-    _record("workflow", 3, progress["usage"], wall, sum(s["provenance"]["engine"] == FALLBACK for s in items), items)
+    _record("workflow", 3, progress["job_usage"], wall, sum(s["provenance"]["engine"] == FALLBACK for s in items), items)
 
 
 def test_red_teaming_two_scenarios(service, example_agent, real_model):
@@ -106,22 +111,22 @@ def test_red_teaming_two_scenarios(service, example_agent, real_model):
                                          "attack_type": "system_prompt_leak", "generate_expected_outcomes": True})
     items = _check_scenarios(progress, 2, "red_teaming_text", real_model.model)
     assert all(s["attack_type"] == "system_prompt_leak" for s in items)
-    _record("red_teaming_text", 2, progress["usage"], wall,
+    _record("red_teaming_text", 2, progress["job_usage"], wall,
             sum(s["provenance"]["engine"] == FALLBACK for s in items), items)
 
 
 def test_knowledge_base_two_scenarios(service, example_agent, real_model):
-    agent_id, kb_ids, kb_text = example_agent
+    agent_id, kb_ids, kb_texts = example_agent
     assert kb_ids, "the example agent's KB files were uploaded"
     progress, wall = _generate(service, {"agent_id": agent_id, "num_scenarios": 2, "scenario_type": "knowledge_base",
                                          "generate_expected_outcomes": True})
     items = _check_scenarios(progress, 2, "knowledge_base", real_model.model)
-    haystack = _squash(kb_text)
     for s in items:
         for source in s["knowledge_base_sources"]:
             assert source["file_id"] in kb_ids
-            assert _squash(source["quote"]) in haystack, f"quote not in the KB: {source['quote']!r}"
-    _record("knowledge_base", 2, progress["usage"], wall,
+            assert _squash(source["quote"]) in _squash(kb_texts[source["file_id"]]), \
+                f"quote not in the file's extracted text: {source['quote']!r}"
+    _record("knowledge_base", 2, progress["job_usage"], wall,
             sum(s["provenance"]["engine"] == FALLBACK for s in items), items)
 
 

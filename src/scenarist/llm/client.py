@@ -19,7 +19,7 @@ import openai
 from openai.types.chat import ChatCompletion
 from pydantic import BaseModel
 
-from scenarist.llm.aimd import AdaptiveLimiter, Ticket, limiter_for
+from scenarist.llm.aimd import AdaptiveLimiter, limiter_for
 from scenarist.llm.config import LLMConfig, StructuredMode
 from scenarist.llm.errors import (
     LLMError,
