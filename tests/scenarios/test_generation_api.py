@@ -32,7 +32,8 @@ def test_generate_bg_answers_at_once_with_a_queued_job(api, dental, tenant):
     assert progress["status"] == "queued"
     assert (progress["total_scenarios"], progress["completed_scenarios"], progress["failed_scenarios"]) == (7, 0, 0)
     assert progress["scenarios_list"] == [] and progress["errors"] == []
-    assert set(progress["usage"]) == {"prompt_tokens", "completion_tokens", "llm_calls"}
+    assert set(progress["usage"]) == {"prompt_tokens", "completion_tokens", "llm_calls", "cached_prompt_tokens", "reasks",
+                                      "fallbacks"}
 
 
 @pytest.mark.parametrize("body, field", [

@@ -153,7 +153,7 @@ class _UsageWriter:
     async def _flush(self) -> bool:
         """Save the unsaved usage; False (and the usage kept for the next try) if the write failed."""
         delta = self.ctx.meter.take_unsaved()
-        if not delta.llm_calls:
+        if not delta.llm_calls and not delta.fallbacks:
             return True
         try:
             await self.ctx.db(lifecycle.add_usage, self.ctx.job_id, delta.to_dict())

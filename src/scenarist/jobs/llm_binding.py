@@ -72,6 +72,10 @@ class JobMeter(UsageMeter):
         if notify is not None:
             notify()
 
+    def record_fallback(self, count: int = 1) -> None:
+        """Count items the offline writer wrote because the model's answers failed (saved like call usage)."""
+        self.record(Usage(fallbacks=count))
+
     def take_unsaved(self) -> Usage:
         """The usage recorded since the last take (the caller saves it, or gives it back with `give_back`)."""
         with self._lock:
@@ -86,7 +90,7 @@ class JobMeter(UsageMeter):
     def has_unsaved(self) -> bool:
         """True when calls completed since the last save."""
         with self._lock:
-            return self._unsaved.llm_calls > 0
+            return self._unsaved.llm_calls > 0 or self._unsaved.fallbacks > 0
 
     def on_record(self, notify: Callable[[], None] | None) -> None:
         """Set the callback run after every recorded call (thread-safe callers only)."""

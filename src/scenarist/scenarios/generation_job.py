@@ -12,7 +12,7 @@ from pydantic import ValidationError
 
 from scenarist.generation.naming import unique_name
 from scenarist.generation.understanding import agent_model_version_hash
-from scenarist.generation.pipeline import ScenarioGenerator
+from scenarist.generation.pipeline import ENGINE_FALLBACK, ScenarioGenerator
 from scenarist.generation.types import GeneratedScenario, Plan
 from scenarist.jobs import leases
 from scenarist.jobs.api import JobCancelled, JobContext, JobFailed, LeaseLost, register_handler
@@ -199,6 +199,8 @@ async def handle_generate_scenarios(ctx: JobContext) -> None:
             await ctx.record_failure(slot.index, _readable(exc))
             return
         del usage  # already in ctx.meter (recorded by the per-job LLM view as each answer arrived)
+        if ctx.llm is not None and item.provenance.engine == ENGINE_FALLBACK:
+            ctx.meter.record_fallback()  # the model's answers failed the checks: the offline writer stood in
         taken_names.add(item.name)  # no await between these two lines: safe on the one event loop
         accepted.append(item)
         await ctx.save_item(slot.index, make_saver(inputs, ctx.project_id, item))

@@ -14,7 +14,6 @@ from .prompt import CleanDescriptionOutput, build_messages, reask_message
 from .validation import draft_problems, problems_of
 
 TEMPERATURE = 0.3
-MAX_TOKENS = 4000
 
 
 async def clean_with_llm(
@@ -35,7 +34,7 @@ async def clean_with_llm(
     problems: list[str] = []
     for _attempt in range(2):
         output, call_usage = await llm.complete_structured(
-            messages, CleanDescriptionOutput, temperature=TEMPERATURE, seed=seed, max_tokens=MAX_TOKENS
+            messages, CleanDescriptionOutput, temperature=TEMPERATURE, seed=seed  # output bounded by the schema
         )
         usage.add(call_usage)
         result = _normalised(output, eval_type)
