@@ -20,6 +20,8 @@ if [ -z "$TOOL" ]; then
 fi
 [ -n "$TOOL" ] && [ -x "$TOOL" ] || { echo "realmodel: local-llm.sh not found (set SCENARIST_LOCAL_LLM)" >&2; exit 1; }
 export LLM_CTX=${LLM_CTX:-8192}
+# Two threads: in CI the tier runs alone after `make test`, so both cores are free (the tool defaults to one).
+export LLM_THREADS=${LLM_THREADS:-2}
 export LLM_HOME=${LLM_HOME:-$HOME/.cache/scenarist-local-llm}
 # Our own pid/log dir, so stopping never touches a server someone else started from the same cache.
 RUN_HOME=$(mktemp -d "${TMPDIR:-/tmp}/scenarist-realmodel.XXXXXX")

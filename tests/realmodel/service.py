@@ -138,7 +138,8 @@ def ok(response: httpx.Response) -> dict:
 
 def create_example_agent(http: httpx.Client, directory: Path) -> tuple[int, list[int], dict[int, str]]:
     """The agent of an agent directory (fields, tools, variables, KB files) over HTTP;
-    (agent id, KB ids, {KB id: the text the server extracted})."""
+    (agent id, KB ids, {KB id: the text the server extracted, then the file as uploaded}) — a KB quote may come
+    from either (tabular files are quoted as their own rows)."""
     agent = load_agent_dir(directory)
     agent_id = ok(http.post(f"{API}/aiagents/", json=agent.agent_fields()))["id"]
     for tool in agent.tools:
@@ -150,7 +151,9 @@ def create_example_agent(http: httpx.Client, directory: Path) -> tuple[int, list
     listed = ok(http.get(f"{API}/aiagents/{agent_id}/knowledge_base/"))
     rows = listed["results"] if isinstance(listed, dict) and "results" in listed else listed
     ids = [row["id"] for row in rows]
-    texts = {i: ok(http.get(f"{API}/aiagents/{agent_id}/knowledge_base/{i}/"))["extracted_text"] for i in ids}
+    originals = {p.name: p.read_bytes().decode("utf-8", "ignore") for p in agent.kb_files}
+    texts = {row["id"]: ok(http.get(f"{API}/aiagents/{agent_id}/knowledge_base/{row['id']}/"))["extracted_text"]
+             + "\n" + originals.get(row.get("file_name", ""), "") for row in rows}
     return agent_id, ids, texts
 
 

@@ -125,7 +125,7 @@ def test_knowledge_base_two_scenarios(service, example_agent, real_model):
         for source in s["knowledge_base_sources"]:
             assert source["file_id"] in kb_ids
             assert _squash(source["quote"]) in _squash(kb_texts[source["file_id"]]), \
-                f"quote not in the file's extracted text: {source['quote']!r}"
+                f"quote neither in the file's extracted text nor in the file itself: {source['quote']!r}"
     _record("knowledge_base", 2, progress["job_usage"], wall,
             sum(s["provenance"]["engine"] == FALLBACK for s in items), items)
 

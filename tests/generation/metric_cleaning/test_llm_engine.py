@@ -191,3 +191,11 @@ def test_rating_scale_validator_rejects_missing_level(sim, llm):
     sim.set_responder(responders.bad_then_good(four_levels))
     run(llm, "Rate the agent's clarity.", CleanEvalType.RATING, None)
     assert "1–5 scale" in sim.calls[1].messages[-1]["content"]
+
+
+def test_answers_that_cannot_be_parsed_fall_back_to_the_offline_engine(sim, llm):
+    sim.set_responder(responders.good_answer)
+    sim.script_faults(["truncated_json"] * 6)  # cut off every time: the port's re-ask cannot save it
+    result, usage = run(llm, "The agent is polite.", CleanEvalType.BOOLEAN, None)
+    assert usage.fallbacks == 1 and problems_of(result, CleanEvalType.BOOLEAN) == []
+    assert "could not be used" in result.thinking and "written by the offline engine instead" in result.thinking

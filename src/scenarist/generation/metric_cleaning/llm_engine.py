@@ -7,7 +7,7 @@ import json
 
 from scenarist.generation.agent_model import AgentModel
 from scenarist.generation.types import AgentSpec, CleanDescription, CleanEvalType
-from scenarist.llm.port import StructuredLLM, Usage
+from scenarist.llm.port import OutputValidationError, StructuredLLM, Usage
 
 from .offline import clean_offline
 from .prompt import CleanDescriptionOutput, build_messages, reask_message
@@ -22,7 +22,7 @@ async def clean_with_llm(
 ) -> tuple[CleanDescription, Usage]:
     """Ask the model; validate against the rules and the draft; re-ask once with the problems.
 
-    When the second answer still fails the checks, the offline engine writes the description instead (counted
+    When the second answer still fails the checks (or cannot be parsed at all), the offline engine writes the description instead (counted
     in `usage.fallbacks` and said in `thinking`), so a job never fails for a model's bad prose.
     """
     if model is None and agent is not None:
@@ -33,9 +33,13 @@ async def clean_with_llm(
     usage = Usage()
     problems: list[str] = []
     for _attempt in range(2):
-        output, call_usage = await llm.complete_structured(
-            messages, CleanDescriptionOutput, temperature=TEMPERATURE, seed=seed  # output bounded by the schema
-        )
+        try:
+            output, call_usage = await llm.complete_structured(
+                messages, CleanDescriptionOutput, temperature=TEMPERATURE, seed=seed  # output bounded by the schema
+            )
+        except OutputValidationError as exc:  # unparseable or cut off even after the port's own re-ask
+            problems = [f"the model's answer could not be used: {exc}"]
+            break
         usage.add(call_usage)
         result = _normalised(output, eval_type)
         problems = problems_of(result, eval_type) + draft_problems(result, eval_type, draft)
@@ -48,7 +52,7 @@ async def clean_with_llm(
         ]
     fallback = await asyncio.to_thread(clean_offline, draft, eval_type, agent, model)
     usage.fallbacks += 1
-    note = ("- The model's answer failed the checks twice (" + "; ".join(problems)[:400]
+    note = ("- The model's answers could not be used (" + "; ".join(problems)[:400]
             + "); this description was written by the offline engine instead.")
     return fallback.model_copy(update={"thinking": fallback.thinking + "\n" + note}), usage
 
