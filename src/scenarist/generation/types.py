@@ -205,54 +205,7 @@ class CleanDescription(BaseModel):
     enum_values: list[str] | None = None
 
 
-# ---------------------------------------------------------------- analysis and plan (shared by all writers)
-
-
-class Intent(BaseModel):
-    """A workflow/intent the agent handles (e.g. 'book an appointment')."""
-
-    id: str  # stable slug, e.g. "intent:book_appointment"
-    name: str
-    description: str = ""
-    tools: list[str] = Field(default_factory=list)  # tool names this intent uses
-    steps: list[str] = Field(default_factory=list)
-    kind: str = "general"  # booking | cancellation | change | payment | report | status | inquiry | escalation | general
-
-
-class ToolSummary(BaseModel):
-    """What a tool needs and returns, read from its description, parameters and mock rows."""
-
-    id: str  # "tool:<name>"
-    name: str
-    description: str = ""
-    needs: list[str] = Field(default_factory=list)  # input field names
-    returns: list[str] = Field(default_factory=list)  # output field names seen in mock rows
-    has_mock_rows: bool = False
-
-
-class Policy(BaseModel):
-    """A rule or guardrail stated in the agent's prompt."""
-
-    id: str  # "policy:<n>"
-    text: str
-    kind: str = "policy"  # policy | guardrail
-    intent_id: str | None = None  # the intent whose section states it, if any
-
-
-class AgentAnalysis(BaseModel):
-    """The coverage map of an agent; cached per agent version (`version_hash`)."""
-
-    agent_name: str
-    domain: str = ""
-    language: str = "en"
-    speaks_first: bool | None = None
-    intents: list[Intent] = Field(default_factory=list)
-    tools: list[ToolSummary] = Field(default_factory=list)
-    policies: list[Policy] = Field(default_factory=list)
-    identity_fields: list[str] = Field(default_factory=list)
-    variables: list[str] = Field(default_factory=list)
-    assets: list[str] = Field(default_factory=list)  # sensitive data fields / internals worth attacking
-    version_hash: str = ""
+# ---------------------------------------------------------------- plan (shared by all writers)
 
 
 class KBPassage(BaseModel):
