@@ -71,9 +71,12 @@ def _answers(url: str) -> bool:
         return False
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    """One headless Chromium for the session (the OS package, never a downloaded browser)."""
+    """One headless Chromium per test module (the OS package, never a downloaded browser).
+
+    Module scope, not session: Playwright's sync API keeps an event loop running in the main thread while it is
+    open, which would make every later `asyncio.run()` of the suite fail."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:

@@ -178,6 +178,7 @@ async def handle_generate_scenarios(ctx: JobContext) -> None:
     existing = inputs.agent_spec.existing_scenarios
     taken_names = {s.name for s in existing} | {s.name for s in accepted}
     budget_spent = asyncio.Event()
+    provider_errors: list[str] = []
 
     async def run_slot(slot) -> None:
         if budget_spent.is_set():
@@ -196,6 +197,8 @@ async def handle_generate_scenarios(ctx: JobContext) -> None:
             raise
         except Exception as exc:  # one bad item must not sink the batch; it is reported against its index
             log.exception("job %s: item %s failed", ctx.job_id, slot.index)
+            if isinstance(exc, LLMError):
+                provider_errors.append(_readable(exc))
             await ctx.record_failure(slot.index, _readable(exc))
             return
         del usage  # already in ctx.meter (recorded by the per-job LLM view as each answer arrived)
@@ -217,3 +220,5 @@ async def handle_generate_scenarios(ctx: JobContext) -> None:
         coverage=generator.coverage(plan, final),
         diversity=generator.diversity(final, existing),
     )
+    if not final and provider_errors:  # nothing could be written at all: the job failed, and says why
+        raise JobFailed(f"No scenario could be written; the LLM provider kept failing: {provider_errors[0]}")
