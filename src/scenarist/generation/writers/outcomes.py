@@ -49,7 +49,8 @@ def policy_action(policy: PolicyModel) -> str | None:
             action.count(")") > action.count("("):
         return None  # not a move a caller can ask for
     first = action.split()[0]
-    if (first.isascii() and (not is_verb(first) or lemma_of(first) in _NOT_REQUESTABLE)) or _DANGLING.search(action):
+    if (first.isascii() and (not is_verb(first) or lemma_of(first) in _NOT_REQUESTABLE)) or _DANGLING.search(action) \
+            or re.search(r"[=/]|\"", action):  # shorthand of the prompt ("match = don't touch it", "8+/") is no request
         return None  # "sound rushed", "recognise or want to dispute", "read them out": no request a caller can make
     return action
 
