@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 from datetime import timedelta
 
@@ -9,7 +11,7 @@ import pytest
 from django.db import connection, transaction
 from django.utils import timezone
 
-from scenarist.jobs import lifecycle, queue, reaper
+from scenarist.jobs import identity, lifecycle, queue, reaper
 from scenarist.jobs.api import enqueue_job, request_cancel
 from scenarist.jobs.errors import LeaseLost
 from scenarist.jobs.execution import run_job
@@ -177,6 +179,18 @@ def test_the_reaper_leaves_fresh_jobs_alone(project, job_queue):
     lifecycle.claim(job.pk)
     assert lifecycle.reap_stale(stale_after_s=60) == {"requeued": [], "failed": [], "cancelled": []}
     assert Job.objects.get(pk=job.pk).status == JobStatus.PROCESSING
+
+
+def test_a_reaper_pass_recovers_a_fresh_job_whose_local_worker_is_gone(project, job_queue, settings):
+    settings.JOB_STALE_AFTER_S = 600  # not stale: only the dead worker's identity can tell
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    worker = identity.process_identity(dead.pid)
+    dead.wait()
+    job = _job(project, n=1)
+    lifecycle.claim(job.pk)
+    Job.objects.filter(pk=job.pk).update(worker=worker)
+    assert reaper.reap_once()["requeued"] == [job.pk]
+    assert Job.objects.get(pk=job.pk).status == JobStatus.QUEUED
 
 
 def test_a_queued_job_whose_message_was_lost_is_sent_again(project, job_queue):

@@ -164,3 +164,16 @@ def test_a_process_is_certainly_dead_only_when_it_ran_here_and_is_gone():
     host, boot, pidns, pid, ticks = identity.process_identity().split("|")
     assert not identity.certainly_dead("|".join([host, "another-boot-id", pidns, "999999", ticks]))
     assert not identity.certainly_dead("a worker of an older release")
+
+
+def test_a_killed_process_nobody_reaped_yet_is_dead():
+    """A zombie (its parent killed, init not reaping orphans) keeps its /proc entry but holds no job."""
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    ident = identity.process_identity(child.pid)
+    assert not identity.certainly_dead(ident)
+    os.kill(child.pid, signal.SIGKILL)
+    wait_for(lambda: open(f"/proc/{child.pid}/stat").read().rsplit(")", 1)[1].split()[0] == "Z", 10, what="zombie")
+    try:
+        assert identity.certainly_dead(ident)
+    finally:
+        child.wait()

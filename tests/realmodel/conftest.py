@@ -1,7 +1,7 @@
 """The real-model tier: runs only when scripts/realmodel.sh has started a local model (SCENARIST_REALMODEL_BASE_URL).
 
 `scripts/realmodel.sh` builds/starts the model, runs `pytest -m realmodel tests/realmodel` and fails when the model
-cannot be set up; the ordinary suite skips these tests the way it skips `slow` ones without SCENARIST_SLOW_TESTS.
+cannot be set up; the ordinary suite (`make test`) deselects them: they run in CI as their own tier after it.
 """
 
 from __future__ import annotations
@@ -16,18 +16,18 @@ EXAMPLE_AGENT = Path(__file__).resolve().parents[2] / "examples" / "dental-agent
 
 
 def pytest_collection_modifyitems(config, items):
-    """Skip `realmodel` tests unless a real model is configured (scripts/realmodel.sh sets it)."""
+    """Deselect `realmodel` tests unless a real model is configured (scripts/realmodel.sh sets it)."""
     if RealModel.from_env() is not None:
         return
-    skip = pytest.mark.skip(reason="realmodel: run scripts/realmodel.sh (sets SCENARIST_REALMODEL_BASE_URL)")
-    for item in items:
-        if "realmodel" in item.keywords:
-            item.add_marker(skip)
+    tier = [item for item in items if "realmodel" in item.keywords]
+    if tier:
+        config.hook.pytest_deselected(items=tier)
+        items[:] = [item for item in items if "realmodel" not in item.keywords]
 
 
 @pytest.fixture(scope="module")
 def real_model() -> RealModel:
-    """The configured real model (the tier is skipped at collection when there is none)."""
+    """The configured real model (the tier is deselected at collection when there is none)."""
     model = RealModel.from_env()
     assert model is not None
     return model

@@ -18,11 +18,18 @@ def _read(path: str) -> str:
 
 
 def _start_ticks(pid: int) -> str:
-    """The process start time in clock ticks since boot (Linux), '' if the process does not exist."""
+    """The process start time in clock ticks since boot (Linux), '' if the process does not exist or has exited.
+
+    An exited process nobody has reaped yet (a zombie: its parent was killed and the machine's init does not
+    reap orphans) still has a /proc entry with its start time, but runs no code and holds no job.
+    """
     stat = _read(f"/proc/{pid}/stat")
     if not stat:
         return ""
-    return stat.rsplit(")", 1)[1].split()[19]
+    fields = stat.rsplit(")", 1)[1].split()
+    if fields[0] in ("Z", "X"):
+        return ""
+    return fields[19]
 
 
 @lru_cache(maxsize=1)

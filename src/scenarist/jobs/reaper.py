@@ -21,8 +21,12 @@ LEASE_NAME = "reaper"
 
 
 def reap_once() -> dict[str, list[int]]:
-    """One pass: requeue/fail/cancel stale processing jobs, resend messages of long-forgotten queued jobs."""
-    report = lifecycle.reap_stale(settings.JOB_STALE_AFTER_S)
+    """One pass: recover jobs of dead local workers and stale jobs, resend messages of long-forgotten queued jobs."""
+    # Dead local workers first: a process that died while no supervisor watched it (killed with its supervisor,
+    # or not yet reaped when the next serve started) is recovered within one pass, not after the stale limit.
+    report = reclaim_dead_local_workers()
+    for outcome, ids in lifecycle.reap_stale(settings.JOB_STALE_AFTER_S).items():
+        report[outcome] = report.get(outcome, []) + ids
     report["resent"] = lifecycle.resend_forgotten(settings.JOB_REENQUEUE_AFTER_S)
     if any(report.values()):
         log.info("reaper: %s", {k: v for k, v in report.items() if v})

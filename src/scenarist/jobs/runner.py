@@ -111,11 +111,10 @@ def serve(args: argparse.Namespace) -> int:
     """Embedded mode: migrate, one reaper pass, then supervise an API child and a worker child until stopped."""
     from django.db import connections
 
-    from .reaper import reap_once, reclaim_dead_local_workers
+    from .reaper import reap_once
 
     _migrate()
-    reclaim_dead_local_workers()  # e.g. our previous worker, killed with us: no need to wait for the stale limit
-    reap_once()
+    reap_once()  # e.g. our previous worker, killed with us: recovered at once, no wait for the stale limit
     if args.demo:
         _print_demo(args)
     connections.close_all()
