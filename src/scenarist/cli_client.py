@@ -178,6 +178,8 @@ def _check_generation_args(args: argparse.Namespace) -> None:
 def cmd_generate(args: argparse.Namespace) -> int:
     """Generate scenarios on the server (live progress), or in-process with --offline."""
     _check_generation_args(args)
+    if args.estimate:
+        return _estimate(args)
     if args.offline:
         return _generate_offline(args)
     if args.agent_dir:
@@ -257,20 +259,19 @@ def _print_reports(coverage: dict, diversity: dict) -> None:
               f"near duplicates {diversity.get('near_duplicates', 0)}")
 
 
-def _generate_offline(args: argparse.Namespace) -> int:
-    """Run the generation library in this process from an agent directory (no server)."""
+def _local_request(args: argparse.Namespace, mode: str):
+    """The GenerationRequest of a run in this process (--offline or --estimate) from an agent directory."""
     if not args.agent_dir:
-        raise UsageError("--offline needs --agent-dir DIR")
+        raise UsageError(f"{mode} needs --agent-dir DIR")
     if args.agent is not None:
-        raise UsageError("--agent ID is for a server; with --offline use --agent-dir DIR")
+        raise UsageError(f"--agent ID is for a server; with {mode} use --agent-dir DIR")
     for flag, value in (("--test-profile", args.test_profile), ("--kb", args.kb)):
         if value:
-            raise UsageError(f"{flag} names server rows and does not apply to --offline")
+            raise UsageError(f"{flag} names server rows and does not apply to {mode}")
     from pydantic import ValidationError
 
     from scenarist.generation.types import GenerationRequest
-    from scenarist.offline import generate_from_dir, personalities_by_name, suite_records, summary
-    from scenarist.client.suites import dump_suite
+    from scenarist.offline import personalities_by_name
 
     try:
         request = GenerationRequest(
@@ -283,6 +284,46 @@ def _generate_offline(args: argparse.Namespace) -> int:
         )
     except ValidationError as exc:
         raise UsageError("; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())) from None
+    return request
+
+
+def _estimate(args: argparse.Namespace) -> int:
+    """Print the LLM calls and tokens the request would use on the LLM engine; no server, no LLM call."""
+    if args.out:
+        raise UsageError("--estimate writes no scenarios; drop --out")
+    request = _local_request(args, "--estimate")
+    from scenarist.llm.config import LLMConfig
+    from scenarist.offline import estimate_from_dir
+
+    try:
+        cap = LLMConfig.from_env().max_output_tokens
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    report = estimate_from_dir(args.agent_dir, request, max_output_tokens=cap)
+    if args.json:
+        _print_json(report)
+        return 0
+    per = report["per_scenario"]
+    print(f"Estimate for {report['num_scenarios']} {report['scenario_type']} scenarios "
+          f"(agent prompt {report['agent_prompt_chars']:,} characters); no LLM was called.")
+    print(f"  LLM calls: {report['llm_calls']} ({per['llm_calls']} per scenario; re-asks of a weak model add more)")
+    print(f"  prompt tokens: {report['prompt_tokens']:,} ({per['prompt_tokens']:,} per scenario), of which "
+          f"{report['uncached_prompt_tokens']:,} uncached with prefix caching ({per['uncached_prompt_tokens']:,} "
+          f"per scenario)")
+    print(f"  completion tokens: at most {report['max_completion_tokens']:,} (the calls' output bounds)")
+    print(f"  largest prompt: {report['largest_prompt_tokens']:,} tokens (SCENARIST_LLM_CONTEXT_TOKENS must "
+          f"hold it plus its answer)")
+    for schema, row in report["by_call"].items():
+        print(f"  {schema}: {row['calls']} call(s), {row['prompt_tokens']:,} prompt tokens")
+    return 0
+
+
+def _generate_offline(args: argparse.Namespace) -> int:
+    """Run the generation library in this process from an agent directory (no server)."""
+    request = _local_request(args, "--offline")
+    from scenarist.client.suites import dump_suite
+    from scenarist.offline import generate_from_dir, suite_records, summary
+
     _, result = generate_from_dir(args.agent_dir, request)
     records = suite_records(result, request, tags=args.tag or [], folder_path=args.folder)
     report = summary(result)
@@ -471,6 +512,9 @@ def register_client_commands(parser: argparse.ArgumentParser, sub: Any) -> None:
     p = leaf(sub, "generate", cmd_generate, "generate scenarios (on a server, or --offline in-process)", job)
     p.add_argument("--agent", type=int, default=None, metavar="ID", help="agent id on the server")
     p.add_argument("--offline", action="store_true", help="no server: run the generation library here")
+    p.add_argument("--estimate", action="store_true",
+                   help="no server, no LLM call: print the LLM calls and tokens this request would use "
+                        "(reads --agent-dir)")
     p.add_argument("--agent-dir", default=None, metavar="DIR", help="(--offline) the agent directory")
     p.add_argument("-n", "--num", type=int, default=10, help="number of scenarios, 1-100 (default 10)")
     p.add_argument("--type", choices=SCENARIO_TYPES, default="workflow")

@@ -17,6 +17,7 @@ from scenarist.catalog.seed_personalities import GLOBAL_PERSONALITIES
 from scenarist.client.agent_dir import AgentDirectory, AgentDirError, load_agent_dir
 from scenarist.generation.personas import catalogue_for
 from scenarist.generation.pipeline import generate
+from scenarist.llm.estimate import EstimatingLLM
 from scenarist.generation.types import (
     AgentSpec,
     GeneratedScenario,
@@ -97,13 +98,29 @@ def _kb_documents(paths: list[Path]) -> list[KBDocument]:
 
 def generate_from_dir(directory: str | Path, request: GenerationRequest) -> tuple[AgentSpec, GenerationResult]:
     """Read the agent directory and run the offline generation pipeline in this process."""
+    agent, request = _agent_and_request(directory, request)
+    return agent, generate(agent, request)
+
+
+def estimate_from_dir(directory: str | Path, request: GenerationRequest, *,
+                      max_output_tokens: int = 4096) -> dict[str, Any]:
+    """The LLM calls and tokens the request would use on the LLM engine, measured without calling a model."""
+    agent, request = _agent_and_request(directory, request)
+    llm = EstimatingLLM(max_output_tokens=max_output_tokens)
+    generate(agent, request, llm)  # every item is written offline after its unusable answer; the calls are measured
+    return {"scenario_type": request.scenario_type.value, "num_scenarios": request.num_scenarios,
+            "agent_prompt_chars": len(agent.description), **llm.report(request.num_scenarios)}
+
+
+def _agent_and_request(directory: str | Path, request: GenerationRequest) -> tuple[AgentSpec, GenerationRequest]:
+    """The directory's agent, and the request with the default personalities filled in."""
     agent = agent_spec_from_dir(load_agent_dir(directory))
     if request.scenario_type.value == "knowledge_base" and not agent.kb_files:
         raise AgentDirError(f"{directory}: knowledge_base scenarios need files in {Path(directory) / 'kb'}/")
     if not request.personalities:  # none named: spread over the catalogue in the agent's language, by mood
         spread = catalogue_for([p.spec for p in CATALOGUE], agent.language) or [DEFAULT_PERSONALITY.spec]
         request = request.model_copy(update={"personalities": spread})
-    return agent, generate(agent, request)
+    return agent, request
 
 
 def suite_records(result: GenerationResult, request: GenerationRequest, *, tags: list[str] | None = None,

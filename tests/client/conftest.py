@@ -81,9 +81,9 @@ class CliResult:
 
 
 def run_cli(*args: str, url: str | None = None, key: str | None = None, timeout: float = 90,
-            cwd: Path | None = None) -> CliResult:
-    """Run `.venv/bin/scenarist ARGS` with the given server URL and key in its environment."""
-    extra = {}
+            cwd: Path | None = None, env: dict[str, str] | None = None) -> CliResult:
+    """Run `.venv/bin/scenarist ARGS` with the given server URL and key (and `env`) in its environment."""
+    extra = dict(env or {})
     if url:
         extra["SCENARIST_URL"] = url
     if key:

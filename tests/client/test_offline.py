@@ -106,3 +106,29 @@ def test_client_modules_never_import_django():
             "print(bad); sys.exit(1 if bad else 0)")
     done = subprocess.run([sys.executable, "-c", code], env=clean_env(), capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_estimate_prints_calls_and_tokens_without_a_server_or_a_model(tmp_path):
+    llm_env = {"SCENARIST_LLM_BASE_URL": NO_SERVER + "/v1", "SCENARIST_LLM_MAX_OUTPUT_TOKENS": "900"}
+    text = run_cli("generate", "--estimate", "--agent-dir", str(EXAMPLE_AGENT), "-n", "12", url=NO_SERVER,
+                   env=llm_env)
+    assert text.code == 0, text.stderr
+    assert "Estimate for 12 workflow scenarios" in text.stdout and "no LLM was called" in text.stdout
+    assert re.search(r"LLM calls: 13 \(1\.08 per scenario", text.stdout), text.stdout
+
+    as_json = run_cli("generate", "--estimate", "--json", "--agent-dir", str(EXAMPLE_AGENT), "-n", "12",
+                      url=NO_SERVER, env=llm_env)
+    report = json.loads(as_json.stdout)
+    assert report["llm_calls"] == 13 and report["by_call"]["LLMScenarioDraft"]["calls"] == 12
+    assert 0 < report["uncached_prompt_tokens"] < report["prompt_tokens"]  # the items share a cached prefix
+    assert report["max_completion_tokens"] <= 13 * 900  # every call bounded by SCENARIST_LLM_MAX_OUTPUT_TOKENS
+
+    kb = run_cli("generate", "--estimate", "--json", "--agent-dir", str(EXAMPLE_AGENT), "-n", "4", "--type",
+                 "knowledge_base", url=NO_SERVER)
+    assert json.loads(kb.stdout)["by_call"]["KBDraft"]["calls"] == 4
+
+    no_dir = run_cli("generate", "--estimate", "-n", "3", url=NO_SERVER)
+    assert no_dir.code == 2 and "--estimate needs --agent-dir DIR" in no_dir.stderr
+    with_out = run_cli("generate", "--estimate", "--agent-dir", str(EXAMPLE_AGENT), "--out", str(tmp_path / "x.yaml"),
+                       url=NO_SERVER)
+    assert with_out.code == 2 and "--estimate writes no scenarios" in with_out.stderr

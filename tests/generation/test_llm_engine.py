@@ -121,6 +121,9 @@ def test_agent_side_items_are_reasked_then_fall_back_offline(sim, llm):
     problems = reask.messages[-1]["content"]
     for expected in ("agent's side", "internal tools", "headings", "internal id"):
         assert expected in problems
+    shown = reask.messages[-2]  # the re-ask shows the model the answer that failed, just before the checks
+    assert shown["role"] == "assistant" and "Thank you for calling Brightwater" in shown["content"]
+    assert reask.is_reask
 
 
 def test_restated_identity_is_caught_and_reasked(sim, llm):

@@ -61,8 +61,10 @@ def agent_block(agent: AgentSpec, relevant: list[str] | None = None) -> str:
 
 
 def item_messages(agent: AgentSpec, slot_facts: dict, profile_keys: dict[str, str], *,
-                  relevant: list[str] | None = None, problems: list[str] | None = None) -> list[dict[str, str]]:
-    """Messages of one item call (shared prefix first); `problems` (failed checks) turn it into a re-ask."""
+                  relevant: list[str] | None = None, problems: list[str] | None = None,
+                  previous_answer: str | None = None) -> list[dict[str, str]]:
+    """Messages of one item call (shared prefix first); `problems` (failed checks) turn it into a re-ask that
+    shows the model its previous answer."""
     messages = [
         {"role": "system", "content": ITEM_SYSTEM},
         {"role": "user", "content": agent_block(agent, relevant)},
@@ -72,6 +74,8 @@ def item_messages(agent: AgentSpec, slot_facts: dict, profile_keys: dict[str, st
             "Write this scenario.")},
     ]
     if problems:
+        if previous_answer:
+            messages.append({"role": "assistant", "content": previous_answer})
         messages.append({"role": "user", "content": "Your previous answer failed these checks; fix them:\n- "
                          + "\n- ".join(problems)})
     return messages

@@ -29,7 +29,8 @@ from .types import (
     Slot,
 )
 from .understanding import build_agent_model, llm_agent_model
-from .writers.phrasing import label
+from .writers.outcomes import tools_to_words
+from .writers.phrasing import label, strip_tool_mentions
 from .writers.workflow import WritingContext, build_context, spoken_facts, unique_name, write_workflow_item
 from .writers.voice import LANGUAGE_NAMES
 from scenarist.llm.port import PermanentLLMError, StructuredLLM, Usage
@@ -133,8 +134,10 @@ class ScenarioGenerator:
             relevant = relevant_sections(agent, plan.model, ctx)
             others = _comparables(agent.existing_scenarios, accepted, slot.index)
         problems: list[str] | None = None
+        previous: str | None = None
         for _attempt in range(MAX_REASKS + 1):
-            messages = item_messages(agent, facts, profile_keys, relevant=relevant, problems=problems)
+            messages = item_messages(agent, facts, profile_keys, relevant=relevant, problems=problems,
+                                     previous_answer=previous)
             try:
                 answer, call_usage = await self.llm.complete_structured(  # type: ignore[union-attr]
                     messages, LLMScenarioDraft, temperature=0.8, seed=slot.seed)
@@ -142,6 +145,7 @@ class ScenarioGenerator:
                 problems = [str(exc)]
                 break
             usage.add(call_usage)
+            previous = answer.model_dump_json()
             item = _from_draft(answer, base, ctx, request, plan, slot, self.llm.model_name, taken_names)  # type: ignore[union-attr]
             problems = check_item(item, agent=agent, model=plan.model, request=request, slot=slot)
             score, similar_to = most_similar(item.instructions, others)
@@ -210,14 +214,18 @@ def slot_facts(ctx: WritingContext, request: GenerationRequest) -> dict:
         "forbidden_disclosures": [d.text for d in model.forbidden_disclosures],
         "write_expected_outcome": request.generate_expected_outcomes,
     }
+    # What the model echoes into the expected outcome is given in words: an outcome may not name internal tools,
+    # and a fact that does only earns a re-ask.
     if ctx.intent is not None:
         facts["intent"] = {"name": ctx.intent.name, "steps": ctx.intent.steps, "tools": ctx.intent.tools,
-                           "success": ctx.intent.success}
+                           "success": _in_words(ctx.intent.success, model)}
     if ctx.policy is not None:
         facts["rule_to_probe"] = {"kind": ctx.policy.kind.value, "text": ctx.policy.text,
-                                  "trigger": ctx.policy.trigger, "prescribed_response": ctx.policy.response}
+                                  "trigger": ctx.policy.trigger,
+                                  "prescribed_response": _in_words(ctx.policy.response, model)}
     if ctx.failure is not None:
-        facts["failure"] = {"outcome": ctx.failure.outcome.value, "error_handling_rule": ctx.failure.handling}
+        facts["failure"] = {"outcome": ctx.failure.outcome.value,
+                            "error_handling_rule": _in_words(ctx.failure.handling, model)}
     if slot.branch:
         facts["branch"] = slot.branch
     if ctx.complication is not None and ctx.complication.key != "plain":
@@ -230,6 +238,11 @@ def slot_facts(ctx: WritingContext, request: GenerationRequest) -> dict:
     if "TOOL_END_CALL" in request.caller_tool_ids:
         facts["end_of_call"] = "Tell the caller to end the call once the goal is reached."
     return facts
+
+
+def _in_words(text: str | None, model: AgentModel) -> str | None:
+    """Agent text with its tool names replaced by what they do (the outcome a judge reads names no tool)."""
+    return strip_tool_mentions(tools_to_words(text, model)) if text else text
 
 
 def relevant_sections(agent: AgentSpec, model: AgentModel, ctx: WritingContext) -> list[str]:
