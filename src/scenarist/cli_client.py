@@ -296,10 +296,11 @@ def _estimate(args: argparse.Namespace) -> int:
     from scenarist.offline import estimate_from_dir
 
     try:
-        cap = LLMConfig.from_env().max_output_tokens
+        config = LLMConfig.from_env()
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    report = estimate_from_dir(args.agent_dir, request, max_output_tokens=cap)
+    report = estimate_from_dir(args.agent_dir, request, max_output_tokens=config.max_output_tokens,
+                               context_tokens=config.context_tokens)
     if args.json:
         _print_json(report)
         return 0

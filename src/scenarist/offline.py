@@ -102,11 +102,11 @@ def generate_from_dir(directory: str | Path, request: GenerationRequest) -> tupl
     return agent, generate(agent, request)
 
 
-def estimate_from_dir(directory: str | Path, request: GenerationRequest, *,
-                      max_output_tokens: int = 4096) -> dict[str, Any]:
+def estimate_from_dir(directory: str | Path, request: GenerationRequest, *, max_output_tokens: int = 4096,
+                      context_tokens: int = 128_000) -> dict[str, Any]:
     """The LLM calls and tokens the request would use on the LLM engine, measured without calling a model."""
     agent, request = _agent_and_request(directory, request)
-    llm = EstimatingLLM(max_output_tokens=max_output_tokens)
+    llm = EstimatingLLM(max_output_tokens=max_output_tokens, context_tokens=context_tokens)
     generate(agent, request, llm)  # every item is written offline after its unusable answer; the calls are measured
     return {"scenario_type": request.scenario_type.value, "num_scenarios": request.num_scenarios,
             "agent_prompt_chars": len(agent.description), **llm.report(request.num_scenarios)}

@@ -127,7 +127,7 @@ def test_llm_engine_on_simulator(sim, slug):
     prefixes = {json.dumps(c.messages[:2]) for c in item_calls}
     assert len(prefixes) == 1, "every item call starts with the same prefix (provider prompt caching)"
     first = item_calls[0].messages
-    assert first[0]["role"] == "system" and "<agent_prompt>" in first[1]["content"]
+    assert first[0]["role"] == "system" and "<agent_prompt " in first[1]["content"]
     assert "<slot>" in first[2]["content"]
 
 

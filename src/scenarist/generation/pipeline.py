@@ -12,7 +12,7 @@ from typing import Any
 from .agent_model import AgentModel
 from .checks import check_item, coverage_report
 from .diversity import diversity_report, is_near_duplicate, most_similar
-from .llm_prompts import PROMPT_VERSION, LLMScenarioDraft, item_messages
+from .llm_prompts import MAX_PROMPT_CHARS, PROMPT_VERSION, LLMScenarioDraft, item_messages, item_prompt
 from .pacing import PrepTurns
 from .planning import plan_slots
 from .spoken import spoken
@@ -34,6 +34,7 @@ from .writers.phrasing import label, strip_tool_mentions
 from .writers.workflow import WritingContext, build_context, spoken_facts, unique_name, write_workflow_item
 from .writers.voice import LANGUAGE_NAMES
 from scenarist.llm.port import PermanentLLMError, StructuredLLM, Usage
+from scenarist.llm.sizing import request_tokens, text_chars_that_fit
 
 ENGINE_OFFLINE = "offline"
 ENGINE_LLM = "llm"
@@ -131,12 +132,13 @@ class ScenarioGenerator:
             facts = slot_facts(ctx, request)
             profile_keys = {k: label(k) for k in {**ctx.profile.main_agent_variables,
                                                   **ctx.profile.testing_agent_variables}}
-            relevant = relevant_sections(agent, plan.model, ctx)
+            prompt = item_prompt(agent, relevant_sections(agent, plan.model, ctx),
+                                 self._item_prompt_chars(agent, plan.model, facts, profile_keys))
             others = _comparables(agent.existing_scenarios, accepted, slot.index)
         problems: list[str] | None = None
         previous: str | None = None
         for _attempt in range(MAX_REASKS + 1):
-            messages = item_messages(agent, facts, profile_keys, relevant=relevant, problems=problems,
+            messages = item_messages(agent, plan.model, facts, profile_keys, prompt=prompt, problems=problems,
                                      previous_answer=previous)
             try:
                 answer, call_usage = await self.llm.complete_structured(  # type: ignore[union-attr]
@@ -158,6 +160,15 @@ class ScenarioGenerator:
         fallback = self._write_offline(agent, plan, request, slot, taken_names, accepted, engine=ENGINE_FALLBACK,
                                        ctx=ctx)
         return fallback, usage
+
+    def _item_prompt_chars(self, agent: AgentSpec, model: AgentModel, facts: dict, profile_keys: dict) -> int:
+        """How much agent prompt an item call can carry: MAX_PROMPT_CHARS, or less when the model's context
+        (SCENARIST_LLM_CONTEXT_TOKENS) leaves less beside the task, the slot, the schema and the answer."""
+        available = getattr(self.llm, "prompt_tokens_available", None)
+        if available is None:
+            return MAX_PROMPT_CHARS
+        overhead = request_tokens(item_messages(agent, model, facts, profile_keys, prompt=""), LLMScenarioDraft)
+        return min(MAX_PROMPT_CHARS, text_chars_that_fit(available(LLMScenarioDraft), overhead))
 
     # ---------------------------------------------------------------- reports
 

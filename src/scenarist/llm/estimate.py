@@ -11,17 +11,14 @@ figures are exact for a good model and a floor for a weak one.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
-from .config import StructuredMode
 from .errors import OutputValidationError
 from .port import Usage
-from .sizing import CHARS_PER_TOKEN, estimate_prompt_tokens, estimate_text_tokens, output_token_bound
-from .structured import response_format_for
+from .sizing import CHARS_PER_TOKEN, output_token_bound, prompt_tokens_that_fit, request_tokens
 
 T = TypeVar("T", bound=BaseModel)
 
@@ -52,6 +49,7 @@ class EstimatingLLM:
 
     model_name: str = "estimate"
     max_output_tokens: int = 4096
+    context_tokens: int = 128_000
     calls: list[EstimatedCall] = field(default_factory=list)
     _seen_prefixes: set[int] = field(default_factory=set)
 
@@ -62,12 +60,16 @@ class EstimatingLLM:
         del temperature, seed
         if any(m.get("role") == "assistant" for m in messages):  # a re-ask: not part of a valid run
             raise OutputValidationError(NO_CALL_MESSAGE)
-        response_format = response_format_for(StructuredMode.JSON_SCHEMA, output_model)
-        prompt = estimate_prompt_tokens(messages) + estimate_text_tokens(json.dumps(response_format))
+        prompt = request_tokens(messages, output_model)
         cached = min(prompt, self._cached_tokens(_prompt_text(messages)))
         bound = output_token_bound(output_model, max_tokens, self.max_output_tokens)
         self.calls.append(EstimatedCall(output_model.__name__, prompt, cached, bound))
         raise OutputValidationError(NO_CALL_MESSAGE)
+
+    def prompt_tokens_available(self, output_model: type[BaseModel], max_tokens: int | None = None) -> int:
+        """Prompt tokens the configured context leaves beside this call's answer (callers chunk to it)."""
+        bound = output_token_bound(output_model, max_tokens, self.max_output_tokens)
+        return prompt_tokens_that_fit(self.context_tokens, bound)
 
     async def aclose(self) -> None:
         """Nothing to close (the port's lifecycle)."""

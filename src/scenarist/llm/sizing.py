@@ -25,6 +25,9 @@ SCALAR_TOKENS = 4
 MARGIN = 1.25  # headroom over the estimate (whitespace, escapes, tokenizer variance)
 MIN_OUTPUT_TOKENS = 128
 PROMPT_OVERHEAD_TOKENS = 8  # per message: role and separators
+# Real tokenizers split agent text (markup, ids, other languages) finer than 4 characters a token: text sized to a
+# context keeps this share of the room free of doubt.
+CONTEXT_SAFETY = 0.85
 _MAX_DEPTH = 12
 
 
@@ -36,6 +39,21 @@ def estimate_text_tokens(text: str) -> int:
 def estimate_prompt_tokens(messages: list[dict[str, Any]]) -> int:
     """Estimated prompt tokens of a chat request (content plus per-message overhead)."""
     return sum(estimate_text_tokens(str(m.get("content") or "")) + PROMPT_OVERHEAD_TOKENS for m in messages)
+
+
+def request_tokens(messages: list[dict[str, Any]], output_model: type[BaseModel]) -> int:
+    """Estimated prompt tokens of a structured request: its messages plus the JSON schema it carries."""
+    return estimate_prompt_tokens(messages) + _schema_tokens(output_model)
+
+
+@lru_cache(maxsize=256)
+def _schema_tokens(output_model: type[BaseModel]) -> int:
+    return estimate_text_tokens(json.dumps(output_model.model_json_schema()))
+
+
+def text_chars_that_fit(prompt_tokens_available: int, overhead_tokens: int) -> int:
+    """Characters of free text (an agent prompt) that fit in `prompt_tokens_available` beside `overhead_tokens`."""
+    return max(0, int((prompt_tokens_available - overhead_tokens) * CHARS_PER_TOKEN * CONTEXT_SAFETY))
 
 
 @lru_cache(maxsize=256)

@@ -10,7 +10,17 @@ import pytest
 from scenarist.generation.agent_model import DOMAINS
 from scenarist.generation.data_blocks import as_data
 from scenarist.generation.understanding import build_agent_model, llm_agent_model
-from scenarist.generation.understanding.llm_prompt import DEFAULT_CHUNK_CHARS, SYSTEM, chunks_of
+from scenarist.generation.shared_prefix import PREFIX_SYSTEM
+from scenarist.generation.understanding.llm import chunk_chars_for
+from scenarist.generation.understanding.llm_prompt import (
+    DEFAULT_CHUNK_CHARS,
+    TASK,
+    LLMAgentModel,
+    chunks_of,
+    messages_for,
+)
+from scenarist.llm.estimate import EstimatingLLM
+from scenarist.llm.sizing import request_tokens
 from scenarist.llm.client import OpenAICompatibleLLM
 from tests.generation.understanding.expected import corpus_slugs, load_agent
 from tests.generation.understanding.responders import INVENTED_RULE, understanding_responder
@@ -64,11 +74,12 @@ def test_the_request_carries_the_full_prompt_as_data_after_the_shared_prefix(sim
     sim.set_responder(responder)
     agent = load_agent("xml-pharmacy")
     asyncio.run(llm_agent_model(agent, llm))
-    system, user = captured[0][0]["content"], captured[0][1]["content"]
-    assert system == SYSTEM
-    assert user.startswith("<tools>")  # shared prefix first: instructions, tools, variables, then the prompt
-    assert "< role>" in user and "<role>" not in user  # the agent's tags are broken up: data, never our blocks
-    assert "offline" not in user.lower() and "draft" not in user.lower()
+    system, data, task = (m["content"] for m in captured[0])
+    assert system == PREFIX_SYSTEM  # the shared prefix first: a notice, then tools, variables and the prompt
+    assert data.startswith("<tools>") and data.endswith("</agent_prompt>")
+    assert task.startswith(TASK)  # the task after the data
+    assert "< role>" in data and "<role>" not in data  # the agent's tags are broken up: data, never our blocks
+    assert "offline" not in data.lower() and "draft" not in data.lower()
 
 
 def test_a_long_prompt_is_chunked_and_nothing_is_cut(sim, llm):
@@ -91,6 +102,38 @@ def test_a_long_prompt_is_chunked_and_nothing_is_cut(sim, llm):
 def test_default_chunk_keeps_a_30k_prompt_in_two_calls():
     agent = load_agent("medicare-leads")
     assert len(chunks_of(agent.description)) == 2 and DEFAULT_CHUNK_CHARS < len(agent.description)
+
+
+@pytest.mark.parametrize("context_tokens", [8192, 16384, 128_000])
+def test_chunks_are_sized_to_the_models_context(context_tokens):
+    agent = load_agent("medicare-leads")
+    offline = build_agent_model(agent)
+    outline = [s.title for s in offline.sections if s.title and s.parent_id is None]
+    llm = EstimatingLLM(context_tokens=context_tokens)
+    size = chunk_chars_for(agent, llm, offline, outline)
+    assert size <= DEFAULT_CHUNK_CHARS
+    chunks = chunks_of(agent.description, size)
+    for index, chunk in enumerate(chunks):  # every call, with its answer's bound, fits the context
+        messages = messages_for(agent, offline.tools, offline.variables, chunk, index + 1, len(chunks), outline)
+        assert request_tokens(messages, LLMAgentModel) <= llm.prompt_tokens_available(LLMAgentModel)
+    if context_tokens == 128_000:
+        assert len(chunks) == 2  # a large context is bounded by what one answer can list
+    if context_tokens == 8192:
+        assert len(chunks) > 2
+
+
+def test_the_first_part_of_a_long_prompt_is_a_prefix_of_the_item_calls():
+    """The agent's text is sent the same way by both calls, so a prompt cache serves it to the first item."""
+    from scenarist.generation.pipeline import generate
+    from scenarist.generation.types import GenerationRequest
+
+    agent = load_agent("medicare-leads")
+    llm = EstimatingLLM()
+    generate(agent, GenerationRequest(num_scenarios=3, seed=2), llm)
+    understanding = [c for c in llm.calls if c.schema == "LLMAgentModel"]
+    first_item = next(c for c in llm.calls if c.schema == "LLMScenarioDraft")
+    assert len(understanding) == 2
+    assert first_item.cached_prompt_tokens >= 0.7 * understanding[0].prompt_tokens  # all of part 1 but its task
 
 
 def test_rules_of_every_chunk_are_merged(sim, llm):

@@ -9,6 +9,7 @@ import re
 
 from ...llm.errors import BudgetExceededError, LLMError
 from ...llm.port import StructuredLLM, Usage
+from ...llm.sizing import request_tokens, text_chars_that_fit
 from ..agent_model import (
     DOMAINS,
     IDENTITY_FIELDS,
@@ -35,6 +36,7 @@ from .profile import prompt_language
 from .sections import parse_prompt
 
 FUZZY_MATCH = 0.6
+MIN_CHUNK_CHARS = 2_000  # below this a part holds too little of a section to be understood; the call may overflow
 _KINDS = {k.value for k in PolicyKind}
 _OUTCOMES = {o.value for o in RowOutcome}
 # What the model may still offer as an intent although it is a part of the call, not a caller's goal.
@@ -42,13 +44,15 @@ _FRAGMENT = re.compile(r"^\s*(step|paso)\s*\d|^#|\b(greet(ing)?|closing|close th
                        r"caller|introduction|tools?|guardrails?|examples?)\b", re.I)  # token overlap above which a paraphrased rule is replaced by the prompt's own sentence
 
 
-async def llm_agent_model(agent: AgentSpec, llm: StructuredLLM, *, chunk_chars: int = DEFAULT_CHUNK_CHARS,
+async def llm_agent_model(agent: AgentSpec, llm: StructuredLLM, *, chunk_chars: int | None = None,
                           seed: int = 0) -> tuple[AgentModel, Usage]:
     """(agent model, usage): the LLM's understanding of the agent, validated; the offline model marked
-    "offline-fallback" when a call fails or gives nothing usable. A spent token budget still raises."""
+    "offline-fallback" when a call fails or gives nothing usable. A spent token budget still raises.
+    `chunk_chars` defaults to what the model's context holds (see chunk_chars_for)."""
     offline = build_agent_model(agent)
-    chunks = chunks_of(agent.description, chunk_chars)
     outline = [s.title for s in offline.sections if s.title and s.parent_id is None]
+    chunk_chars = chunk_chars or chunk_chars_for(agent, llm, offline, outline)
+    chunks = chunks_of(agent.description, chunk_chars)
     prompt_sentences = _prompt_sentences(agent.description, [t.name for t in offline.tools])
     tool_names = {t.name for t in offline.tools}
 
@@ -82,6 +86,17 @@ async def llm_agent_model(agent: AgentSpec, llm: StructuredLLM, *, chunk_chars: 
     if not model.intents:
         return _fallback(offline, "LLM understanding found no valid intent; offline model used"), usage
     return model, usage
+
+
+def chunk_chars_for(agent: AgentSpec, llm: StructuredLLM, offline: AgentModel, outline: list[str]) -> int:
+    """The most prompt one understanding call reads: what the model's context (SCENARIST_LLM_CONTEXT_TOKENS) leaves
+    beside the prefix, the task, the schema and the answer — never more than DEFAULT_CHUNK_CHARS."""
+    available = getattr(llm, "prompt_tokens_available", None)
+    if available is None:  # a port that does not know its context
+        return DEFAULT_CHUNK_CHARS
+    overhead = request_tokens(messages_for(agent, offline.tools, offline.variables, "", 1, 2, outline), LLMAgentModel)
+    room = text_chars_that_fit(available(LLMAgentModel), overhead)
+    return max(MIN_CHUNK_CHARS, min(DEFAULT_CHUNK_CHARS, room))
 
 
 def _fallback(offline: AgentModel, note: str) -> AgentModel:
