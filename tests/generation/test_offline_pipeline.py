@@ -213,3 +213,22 @@ def test_other_kinds_dispatch_or_explain():
     else:
         assert len(result.scenarios) == 2
         assert {s.scenario_type for s in result.scenarios} == {ScenarioKind.RED_TEAMING_TEXT}
+
+
+@pytest.mark.parametrize("slug", ["medicare-leads", "clinic-scheduling", "ecommerce-returns"])
+def test_a_no_match_on_a_thing_is_not_written_as_the_caller_being_unknown(slug):
+    """'You believe you are already known' fits a lookup of the caller, not a ZIP code's coverage or an order."""
+    from scenarist.generation.writers.workflow import build_context, person_lookup
+
+    agent = agent_for(slug)
+    request = request_for(30)
+    result = generate(agent, request, model=truth_model(slug))
+    misses = [s for s in result.scenarios if s.category == "not_found"]
+    assert misses, f"{slug}: no not_found scenario planned"
+    slots = {slot.index: slot for slot in result.plan.slots}
+    for item in misses:
+        ctx = build_context(agent, result.plan, request, slots[item.index])
+        believes_known = "already known" in item.instructions
+        assert believes_known == person_lookup(ctx), (ctx.fixture.failing_tool, item.instructions)
+        if not person_lookup(ctx):
+            assert "cannot find you" not in item.instructions

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import Any
 
 from .agent_model import AgentModel
@@ -42,6 +43,7 @@ ENGINE_FALLBACK = "offline-fallback"
 MAX_REASKS = 2  # an LLM item failing its checks is re-asked at most this often, then written offline
 MAX_REWRITES = 3  # offline variations tried when an item is a near duplicate of an accepted one
 RED_TEAM_KINDS = (ScenarioKind.RED_TEAMING_VOICE, ScenarioKind.RED_TEAMING_TEXT)
+log = logging.getLogger(__name__)
 
 
 class ScenarioGenerator:
@@ -157,6 +159,9 @@ class ScenarioGenerator:
             if not problems:
                 taken_names.add(item.name)
                 return item, usage
+            log.info("item %d: the model's answer failed checks: %s", slot.index, "; ".join(problems))
+        log.warning("item %d written offline after the model's answers failed: %s", slot.index,
+                    "; ".join(problems or []))
         fallback = self._write_offline(agent, plan, request, slot, taken_names, accepted, engine=ENGINE_FALLBACK,
                                        ctx=ctx)
         return fallback, usage

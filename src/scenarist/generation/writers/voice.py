@@ -59,6 +59,7 @@ EN = {
     "plain": ["Answer each question directly and do not volunteer details the agent has not asked for.",
               "Keep your answers short and let the agent lead the conversation.",
               "Go along with the agent's questions and decide quickly when it offers you a choice."],
+    # The last phrasing is about "no match" (a thing the caller asked about); the others about the caller's record.
     "not_found": ["When the agent cannot find you, sound surprised, check you gave the details correctly and ask "
                   "what you can do instead.",
                   "If the agent says there is no match, repeat your details once, then ask about the next step."],
@@ -141,7 +142,9 @@ ES = {
     "plain": ["Responde a cada pregunta de forma directa y no des datos que el agente no te haya pedido.",
               "Contesta con frases cortas y deja que el agente guíe la conversación."],
     "not_found": ["Cuando el agente no te encuentre, muéstrate sorprendido, comprueba tus datos y pregunta qué "
-                  "puedes hacer."],
+                  "puedes hacer.",
+                  "Si el agente dice que no encuentra nada con esos datos, repítelos una vez y pregunta qué puedes "
+                  "hacer."],
     "it": "hacerlo",
     "tool_failure": ["Si el agente dice que no puede {what} porque algo no funciona en su sistema, pregunta si se ha "
                      "cambiado algo y qué pasará ahora.",

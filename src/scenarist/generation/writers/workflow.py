@@ -146,7 +146,7 @@ def _opener(ctx: WritingContext, say: dict, rng: random.Random) -> str:
         return say["listed"].format(org=ctx.org, situation=_listed_as_second_person(slot.listed_instruction))
     if ctx.outbound:
         return rng.choice(say["outbound"]).format(org=ctx.org, goal=ctx.goal)
-    if slot.category == "not_found":
+    if slot.category == "not_found" and person_lookup(ctx):  # not for a thing the caller asks about (a ZIP code)
         return say["not_found_open"].format(org=ctx.org, goal=ctx.goal)
     if ctx.complication is not None and ctx.complication.key == "on_behalf":
         return say["on_behalf"].format(org=ctx.org, goal=ctx.goal)
@@ -244,8 +244,8 @@ def _twist(ctx: WritingContext, say: dict, rng: random.Random) -> str:
     slot = ctx.slot
     if slot.category == "guardrail" and ctx.policy is not None:
         return probe_move(ctx, say, rng)
-    if slot.category == "not_found":
-        return rng.choice(say["not_found"])
+    if slot.category == "not_found":  # the last phrasing speaks of "no match", not of the caller not being found
+        return rng.choice(say["not_found"]) if person_lookup(ctx) else say["not_found"][-1]
     if slot.category in FAILURE_CATEGORIES:
         tool = ctx.model.tool(ctx.fixture.failing_tool or "")
         what = tool.capability if tool is not None and tool.capability else say["it"]
