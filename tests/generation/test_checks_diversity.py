@@ -120,3 +120,17 @@ def test_coverage_report_names_families_and_gaps():
     wide = coverage_report(full.plan, full.scenarios)
     assert wide["policies"]["covered"] == len(model.probe_policies())
     assert wide["failure_modes"]["covered"] == len(model.failure_modes) and not wide["failure_modes"]["gaps"]
+
+
+def test_an_item_that_drifts_from_its_goal_is_caught():
+    """Seen on a real 1.5B model: a bank's 'report a lost card' slot came back as booking an appointment."""
+    from scenarist.generation.checks import goal_problems
+
+    drifted = ("You are calling Keystone Valley Bank about a new appointment. You want to book an appointment at 9 AM "
+               "on Thursday. Please provide the last four digits of your card when asked.")
+    assert goal_problems(drifted, ["report a lost or stolen card", "report lost card"])
+    on_goal = ("You are calling Keystone Valley Bank because your card was stolen last night and you want to report "
+               "it. When asked, give the last four digits of your card.")
+    assert goal_problems(on_goal, ["report a lost or stolen card"]) == []
+    assert goal_problems("You want to move your check-up to next week.", ["reschedule", "reschedule an appointment"])
+    assert goal_problems("You want to reschedule your check-up to next week.", ["reschedule"]) == []

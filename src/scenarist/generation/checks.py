@@ -10,7 +10,7 @@ from .agent_model import AgentModel, RowOutcome
 from .fields import canonical_field, is_identity_field
 from .fixtures import row_values
 from .naming import MAX_NAME_CHARS
-from .text import flatten_values, leaf_key, normalise_value, placeholders
+from .text import content_stems, flatten_values, leaf_key, normalise_value, placeholders
 from .types import AgentSpec, GeneratedScenario, GenerationRequest, Plan, ScenarioKind, Slot
 
 _SECOND_PERSON = re.compile(r"\b(you|your|yours|yourself|tu|tus|te|eres|llamas|quieres|usted)\b", re.I)
@@ -88,6 +88,18 @@ def caller_text_problems(text: str, model: AgentModel | None = None) -> list[str
         if named:
             errors.append(f"the caller names internal tools ({', '.join(named)}); callers do not know them")
     return errors
+
+
+def goal_problems(instructions: str, goals: list[str]) -> list[str]:
+    """A written item must pursue its slot's goal: at least half the content words of the goal (or of the intent's
+    name) appear in the instructions. A model that copies an example or drifts to another task fails this."""
+    said = content_stems(instructions)
+    for goal in goals:
+        wanted = content_stems(goal)
+        if not wanted or 2 * len(wanted & said) >= len(wanted):
+            return []
+    return [f"the instructions do not pursue this scenario's goal ({goals[0]!r}): the caller must call for exactly "
+            f"that"] if goals else []
 
 
 def outcome_problems(item: GeneratedScenario, model: AgentModel) -> list[str]:

@@ -11,7 +11,7 @@ import logging
 from typing import Any
 
 from .agent_model import AgentModel
-from .checks import check_item, coverage_report
+from .checks import check_item, coverage_report, goal_problems
 from .diversity import diversity_report, is_near_duplicate, most_similar
 from .llm_prompts import MAX_PROMPT_CHARS, PROMPT_VERSION, LLMScenarioDraft, item_messages, item_prompt
 from .pacing import PrepTurns
@@ -152,6 +152,7 @@ class ScenarioGenerator:
             previous = answer.model_dump_json()
             item = _from_draft(answer, base, ctx, request, plan, slot, self.llm.model_name, taken_names)  # type: ignore[union-attr]
             problems = check_item(item, agent=agent, model=plan.model, request=request, slot=slot)
+            problems += goal_problems(item.instructions, [g for g in (ctx.goal, ctx.intent and ctx.intent.name) if g])
             score, similar_to = most_similar(item.instructions, others)
             if is_near_duplicate(score):
                 problems.append(f"instructions are {score:.2f} similar to {similar_to!r}; write a clearly different "

@@ -187,3 +187,19 @@ def test_every_corpus_agent_gives_a_valid_model_through_the_llm_engine(sim, llm,
     assert all(any(_norm(p.text) in source for source in sources) for p in model.policies)
     assert model.tools == offline.tools and model.chains == offline.chains
     assert {f.id for f in model.failure_modes} >= {f.id for f in offline.failure_modes if f.tool}
+
+
+def test_steps_of_the_call_offered_as_intents_are_dropped(sim, llm):
+    """Seen on a real 1.5B model: 'verify a cardholder' (the agent's identification step) came back as an intent."""
+    def responder(body):
+        answer = understanding_responder(body)
+        answer["intents"] = [*answer["intents"],
+                             {"name": "verify a cardholder", "tools": []}, {"name": "Greet the caller", "tools": []},
+                             {"name": "authenticate the customer", "tools": []}]
+        return answer
+
+    sim.set_responder(responder)
+    model, _ = asyncio.run(llm_agent_model(load_agent("clinic-scheduling"), llm))
+    names = [i.name.lower() for i in model.intents]
+    assert model.engine == "llm" and names
+    assert not any(n in names for n in ("verify a cardholder", "greet the caller", "authenticate the customer"))

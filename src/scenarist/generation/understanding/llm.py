@@ -40,8 +40,10 @@ MIN_CHUNK_CHARS = 2_000  # below this a part holds too little of a section to be
 _KINDS = {k.value for k in PolicyKind}
 _OUTCOMES = {o.value for o in RowOutcome}
 # What the model may still offer as an intent although it is a part of the call, not a caller's goal.
-_FRAGMENT = re.compile(r"^\s*(step|paso)\s*\d|^#|\b(greet(ing)?|closing|close the call|identify the caller|verify the "
-                       r"caller|introduction|tools?|guardrails?|examples?)\b", re.I)  # token overlap above which a paraphrased rule is replaced by the prompt's own sentence
+# Verifying or identifying someone is the agent's step before a goal, never the goal ("verify a cardholder").
+_PERSON = r"(caller|cardholder|customer|patient|member|user|client|account ?holder|identity|beneficiary)"
+_FRAGMENT = re.compile(rf"^\s*(step|paso)\s*\d|^#|\b(greet(ing)?|closing|close the call|(identify|verify|authenticate) "
+                       rf"(the|a|an|their)? ?{_PERSON}|introduction|tools?|guardrails?|examples?)\b", re.I)
 
 
 async def llm_agent_model(agent: AgentSpec, llm: StructuredLLM, *, chunk_chars: int | None = None,
