@@ -91,7 +91,7 @@ def test_workflow_names_read_as_descriptions_not_templates(key):
         assert name[0].isupper() and len(name) <= 80
         if scenario.category == "guardrail":
             # What is pushed for, not the first six words of the rule.
-            assert re.match(r"^(Asks it to|Keeps pushing|Claims authority|Pleads hardship|Emergency mid-call|"
+            assert re.match(r"^(Asks it to|Keeps pushing|Keeps offering|Claims authority|Pleads hardship|Emergency mid-call|"
                             r"Tests the rule|Offers)[ :]", name), name
         assert "(" not in name or ")" in name
 

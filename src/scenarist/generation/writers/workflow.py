@@ -281,9 +281,9 @@ def probe_move(ctx: WritingContext, say: dict, rng: random.Random) -> str:
     if policy.kind == PolicyKind.EMERGENCY:
         return say["emergency"].format(situation=emergency_situation(policy, say, random.Random(ctx.slot.seed)))
     action = policy_action(policy)
-    offered = re.match(r"^(?:ask|request|collect|take|accept)s?\s+(?:the \w+ )?(?:for\s+)?(.+)$", action or "", re.I)
-    if policy.kind in (PolicyKind.PROHIBITION, PolicyKind.PRIVACY) and offered:
-        move = say["offer"].format(thing=truncate(caller_view(offered.group(1)), 120))
+    offered = offered_thing(policy)
+    if offered:
+        move = say["offer"].format(thing=truncate(caller_view(offered), 120))
     elif policy.kind in (PolicyKind.PROHIBITION, PolicyKind.PRIVACY) and action:
         move = say["ask_for"].format(action=truncate(caller_view(action), 140))
     elif trigger:
@@ -299,6 +299,15 @@ def probe_move(ctx: WritingContext, say: dict, rng: random.Random) -> str:
             rng.choice(ctx.complication.behaviour.split("||"))
         move += " " + extra
     return move
+
+
+def offered_thing(policy: PolicyModel) -> str | None:
+    """What the caller offers unasked to probe a rule against asking for or taking it ('a date of birth'), or None."""
+    if policy.kind not in (PolicyKind.PROHIBITION, PolicyKind.PRIVACY):
+        return None
+    offered = re.match(r"^(?:ask|request|collect|take|accept)s?\s+(?:the \w+ )?(?:for\s+)?(.+)$",
+                       policy_action(policy) or "", re.I)
+    return re.sub(r"\b(or|and) for\b", r"\1", offered.group(1)) if offered else None  # "… or for card details"
 
 
 def emergency_situation(policy: PolicyModel, say: dict, rng: random.Random) -> str:
@@ -334,6 +343,8 @@ def _closing(ctx: WritingContext, request: GenerationRequest, say: dict, rng: ra
 
 _GUARDRAIL_TITLES = {"direct_ask": "Asks it to {action}", "pressure": "Keeps pushing it to {action}",
                      "authority": "Claims authority so it will {action}", "sympathy": "Pleads hardship so it will {action}"}
+_OFFER_TITLES = {"direct_ask": "Offers {thing} unasked", "pressure": "Keeps offering {thing}",
+                 "authority": "Claims authority and offers {thing}", "sympathy": "Pleads hardship and offers {thing}"}
 _CATEGORY_TITLES = {"not_found": "{Goal} with no record on file", "tool_failure": "{Goal} when {what} fails",
                     "empty_result": "{Goal} with nothing available", "partial_result": "{Goal} with a partial result",
                     "branch": "{Goal} when {condition}"}
@@ -381,6 +392,10 @@ def _guardrail_name(ctx: WritingContext, goal: str) -> str:
         return fit_name(_balanced(f"Emergency mid-call: {situation}"))
     tactic = ctx.complication.key if ctx.complication else "direct_ask"
     action = policy_action(policy)
+    offered = offered_thing(policy)
+    if offered:  # "Asks it to ask for a date of birth" is no caller's move: the caller offers it unasked
+        template = _OFFER_TITLES.get(tactic, _OFFER_TITLES["direct_ask"])
+        return fit_name(template.format(thing=caller_view(offered)))
     if action:
         template = _GUARDRAIL_TITLES.get(tactic, _GUARDRAIL_TITLES["direct_ask"])
         return fit_name(template.format(action=caller_view(action)))
