@@ -165,3 +165,20 @@ def test_without_a_cached_model_the_model_is_understood_first(sim, llm):
     items = _item_calls(sim)
     understanding = [c for c in sim.calls if c not in items]
     assert understanding and max(c.ended_at for c in understanding) <= min(c.started_at for c in items)
+
+
+def test_tool_names_in_a_models_outcome_become_the_system(sim, llm):
+    """Seen on a real 1.5B model: outcomes kept naming tools after the re-ask; code fixes what code can."""
+    def naming_tools(body):
+        answer = prompt_responder(body)
+        if isinstance(answer, dict) and "expected_outcome" in answer:
+            answer["expected_outcome"] += "\n- The agent calls `lookup_patient` tool first, then check_availability."
+        return answer
+
+    sim.set_responder(naming_tools)
+    result = generate(agent_for(SLUG), request_for(2), llm, model=truth_model(SLUG))
+    written = [s for s in result.scenarios if s.provenance.engine == "llm"]
+    assert written and not any(c.is_reask for c in sim.calls)
+    for s in written:
+        assert "lookup_patient" not in s.expected_outcome_prompt and "check_availability" not in s.expected_outcome_prompt
+        assert "The agent calls the system first, then the system." in s.expected_outcome_prompt

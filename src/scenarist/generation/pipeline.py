@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from typing import Any
 
 from .agent_model import AgentModel
@@ -276,6 +277,7 @@ def _from_draft(answer: LLMScenarioDraft, offline: GeneratedScenario, ctx, reque
     """The LLM's text on the code-built fixture; the name is made unique in code."""
     name = unique_name(" ".join(answer.name.split())[:80] or offline.name, ctx, set(taken_names))
     expected = answer.expected_outcome.strip() if request.generate_expected_outcomes else ""
+    expected = _tool_names_as_the_system(expected, plan.model)
     return offline.model_copy(update={
         "name": name,
         "instructions": answer.instructions.strip(),
@@ -283,6 +285,14 @@ def _from_draft(answer: LLMScenarioDraft, offline: GeneratedScenario, ctx, reque
         "provenance": Provenance(engine=ENGINE_LLM, model=model, prompt_version=plan.prompt_version, seed=slot.seed,
                                  covers=list(slot.covers)),
     })
+
+
+def _tool_names_as_the_system(text: str, model: AgentModel) -> str:
+    """A model's outcome that says "calls `verify_cardholder`" says "calls the system": the judge reads the call, not
+    tool names, and small models keep naming tools after a re-ask (a fix code can make, line by line)."""
+    for tool in model.tools:
+        text = re.sub(rf"`?\b{re.escape(tool.name)}\b`?(?:\s+tool\b)?", "the system", text)
+    return text
 
 
 # ---------------------------------------------------------------- the library call
