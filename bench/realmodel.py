@@ -74,10 +74,13 @@ class _CheckFailures(logging.Handler):
     """Collects the item checks the model's answers failed (the pipeline logs them)."""
 
     def __init__(self):
-        super().__init__(logging.INFO)
+        super().__init__(logging.DEBUG)
         self.problems: Counter[str] = Counter()
+        self.answers: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
+        if record.msg.startswith("item %d: the answer that failed"):
+            self.answers.append(str(record.args[1]))
         if record.msg.startswith("item %d: the model's answer failed checks"):
             for problem in str(record.args[1]).split("; "):
                 self.problems[re.sub(r"\d+(\.\d+)?", "N", problem)[:120]] += 1
@@ -88,7 +91,7 @@ def run_agent(llm_config: LLMConfig, slug: str, n: int) -> tuple[dict, list[dict
     agent = load_agent(slug)
     failures = _CheckFailures()
     logging.getLogger("scenarist.generation.pipeline").addHandler(failures)
-    logging.getLogger("scenarist.generation.pipeline").setLevel(logging.INFO)
+    logging.getLogger("scenarist.generation.pipeline").setLevel(logging.DEBUG)
     request = GenerationRequest(num_scenarios=n, personalities=[PersonalitySpec(id=1, name="Normal Male")],
                                 generate_expected_outcomes=True, seed=11)
     started = time.perf_counter()
@@ -107,7 +110,8 @@ def run_agent(llm_config: LLMConfig, slug: str, n: int) -> tuple[dict, list[dict
         "failed_checks": dict(failures.problems.most_common(8)),
     }
     logging.getLogger("scenarist.generation.pipeline").removeHandler(failures)
-    scenarios = [{"agent": slug, "name": s.name, "category": s.category, "engine": s.provenance.engine,
+    scenarios = [{"agent": slug, "rejected_answer": answer} for answer in failures.answers]
+    scenarios += [{"agent": slug, "name": s.name, "category": s.category, "engine": s.provenance.engine,
                   "instructions": s.instructions, "expected_outcome": s.expected_outcome_prompt}
                  for s in result.scenarios]
     return figures, scenarios

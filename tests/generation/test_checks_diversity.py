@@ -122,6 +122,17 @@ def test_coverage_report_names_families_and_gaps():
     assert wide["failure_modes"]["covered"] == len(model.failure_modes) and not wide["failure_modes"]["gaps"]
 
 
+def test_thin_instructions_are_told_apart_from_third_person_ones():
+    from scenarist.generation.checks import instruction_problems
+
+    thin = instruction_problems("You are calling Brightwater Family Clinic scheduling line. You want to book a new "
+                                "appointment for a check-up.")
+    assert any("too thin" in p for p in thin) and not any("second person" in p for p in thin)
+    third = instruction_problems("The caller phones the clinic to book a check-up and gives the phone number when "
+                                 "the agent asks for it, then confirms the slot offered.")
+    assert any("second person" in p for p in third)
+
+
 def test_an_item_that_drifts_from_its_goal_is_caught():
     """Seen on a real 1.5B model: a bank's 'report a lost card' slot came back as booking an appointment."""
     from scenarist.generation.checks import goal_problems

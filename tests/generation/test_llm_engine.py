@@ -124,7 +124,11 @@ def test_agent_side_items_are_reasked_then_fall_back_offline(sim, llm):
         assert expected in problems
     shown = reask.messages[-2]  # the re-ask shows the model the answer that failed, just before the checks
     assert shown["role"] == "assistant" and "Thank you for calling Brightwater" in shown["content"]
-    assert reask.is_reask
+    assert reask.is_reask and "do not repeat the previous answer" in problems
+    by_slot: dict[str, list[int]] = {}
+    for call in calls:
+        by_slot.setdefault(json.dumps(call.messages[:3]), []).append(call.seed)
+    assert len(by_slot) == 3 and all(len(set(seeds)) == 3 for seeds in by_slot.values())  # a new sample per ask
 
 
 def test_restated_identity_is_caught_and_reasked(sim, llm):

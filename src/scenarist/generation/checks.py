@@ -60,8 +60,12 @@ def instruction_problems(instructions: str, model: AgentModel | None = None) -> 
     text = instructions.strip()
     if len(text) < 80:
         errors.append("instructions are too short to describe a behaviour")
-    if len(_SECOND_PERSON.findall(text)) < 3:
+    addressed = len(_SECOND_PERSON.findall(text))
+    if addressed == 0:
         errors.append("instructions are not written in the second person (to the caller)")
+    elif addressed < 3:  # "You are calling X. You want Y." says nothing about how the caller behaves
+        errors.append("instructions are too thin: write several sentences to the caller ('you …') that use the "
+                      "slot's request details and profile keys and say how the call should go")
     if _FIRST_PERSON_START.match(text):
         errors.append("instructions start in the first person / as a script")
     errors.extend(caller_text_problems(text, model))

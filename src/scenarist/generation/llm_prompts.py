@@ -78,5 +78,7 @@ def item_messages(agent: AgentSpec, model: AgentModel, slot_facts: dict, profile
         if previous_answer:
             messages.append({"role": "assistant", "content": previous_answer})
         messages.append({"role": "user", "content": "Your previous answer failed these checks; fix them:\n- "
-                         + "\n- ".join(problems)})
+                         + "\n- ".join(problems)
+                         + "\nWrite the whole JSON object again: change what the checks name, keep what was right, "
+                           "and do not repeat the previous answer as it was."})
     return messages

@@ -140,12 +140,12 @@ class ScenarioGenerator:
             others = _comparables(agent.existing_scenarios, accepted, slot.index)
         problems: list[str] | None = None
         previous: str | None = None
-        for _attempt in range(MAX_REASKS + 1):
+        for attempt in range(MAX_REASKS + 1):
             messages = item_messages(agent, plan.model, facts, profile_keys, prompt=prompt, problems=problems,
                                      previous_answer=previous)
             try:
                 answer, call_usage = await self.llm.complete_structured(  # type: ignore[union-attr]
-                    messages, LLMScenarioDraft, temperature=0.8, seed=slot.seed)
+                    messages, LLMScenarioDraft, temperature=0.8, seed=slot.seed + attempt)  # a new sample per ask
             except PermanentLLMError as exc:  # refusal or unparseable output: the offline writer takes the slot
                 problems = [str(exc)]
                 break
@@ -162,6 +162,7 @@ class ScenarioGenerator:
                 taken_names.add(item.name)
                 return item, usage
             log.info("item %d: the model's answer failed checks: %s", slot.index, "; ".join(problems))
+            log.debug("item %d: the answer that failed: %s", slot.index, previous)
         log.warning("item %d written offline after the model's answers failed: %s", slot.index,
                     "; ".join(problems or []))
         fallback = self._write_offline(agent, plan, request, slot, taken_names, accepted, engine=ENGINE_FALLBACK,
