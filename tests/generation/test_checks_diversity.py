@@ -122,6 +122,16 @@ def test_coverage_report_names_families_and_gaps():
     assert wide["failure_modes"]["covered"] == len(model.failure_modes) and not wide["failure_modes"]["gaps"]
 
 
+def test_an_outcome_must_say_what_the_agent_does():
+    """Seen on a real 1.5B model: 'the system returns failure with reason MISMATCH' as the expected outcome."""
+    item = offline_batch("card-services", 3).scenarios[0]
+    model = truth_model("card-services")
+    tool_output = item.model_copy(update={"expected_outcome_prompt": "the system returns failure with the reason "
+                                                                     "MISMATCH and 2 attempts remaining."})
+    assert any("what the agent does" in p for p in outcome_problems(tool_output, model))
+    assert not any("what the agent does" in p for p in outcome_problems(item, model))
+
+
 def test_thin_instructions_are_told_apart_from_third_person_ones():
     from scenarist.generation.checks import instruction_problems
 

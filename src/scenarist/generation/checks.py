@@ -26,6 +26,7 @@ AGENT_SIDE = re.compile(
     r"(thank(?:s| you) for calling|how (?:can|may) i (?:help|assist)|this is \w+ (?:from|at|with)\b|"
     r"\broute (?:the call |them |the caller )?to\b|\btransfer the caller\b|\bverify the (?:caller|patient|customer)\b|"
     r"\bask the (?:caller|patient|customer)\b|\bif yes,|\bthe agent asks if you'?d like\b|"
+    r"\bwhat would you like to\b|\bplease provide\b|"
     r"^\s*(?:hello|hi|good (?:morning|afternoon|evening))[,!.]? (?:thank|welcome|this is|you'?ve reached)|"
     r"gracias por llamar|¿en qué (?:le|te) puedo ayudar)", re.I | re.M)
 _ID_DEMAND = re.compile(r"\b(?:reads?|confirms?|gives?|tells?|shares?|states?)\b[^.\n]{0,40}\b(?:id|ids|identifier)\b",
@@ -115,6 +116,9 @@ def outcome_problems(item: GeneratedScenario, model: AgentModel) -> list[str]:
     kinds = {d.kind for d in model.forbidden_disclosures}
     if _ID_DEMAND.search(text) and not re.search(r"\bnever\b[^.\n]{0,40}\bid", text, re.I):
         errors.append("expected outcome asks the agent to tell the caller an internal id")
+    if not re.search(r"\b(agent|agente)\b", text, re.I):
+        errors.append("the expected outcome must say what the agent does ('The agent …'), not what a tool returns "
+                      "or the prompt's own steps")
     named = [t.name for t in model.tools if re.search(rf"\b{re.escape(t.name)}\b", text)]
     if named:  # the judge reads the conversation: outcomes describe behaviour, never internal names
         errors.append(f"expected outcome names internal tools ({', '.join(named)})")

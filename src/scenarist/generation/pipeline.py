@@ -289,11 +289,12 @@ def _from_draft(answer: LLMScenarioDraft, offline: GeneratedScenario, ctx, reque
 
 
 def _tool_names_as_the_system(text: str, model: AgentModel) -> str:
-    """A model's outcome that says "calls `verify_cardholder`" says "calls the system": the judge reads the call, not
-    tool names, and small models keep naming tools after a re-ask (a fix code can make, line by line)."""
+    """A model's outcome that says "calls `verify_cardholder`" says "calls the system", and drops the prompt's step
+    numbers ("(Step 4)"): the judge reads the call, not the prompt's internals, and small models keep writing them
+    after a re-ask (fixes code can make, line by line)."""
     for tool in model.tools:
         text = re.sub(rf"`?\b{re.escape(tool.name)}\b`?(?:\s+tool\b)?", "the system", text)
-    return text
+    return re.sub(r"[ \t]*\((?:see )?step \d+\)", "", text, flags=re.I)
 
 
 # ---------------------------------------------------------------- the library call

@@ -195,11 +195,13 @@ def test_steps_of_the_call_offered_as_intents_are_dropped(sim, llm):
         answer = understanding_responder(body)
         answer["intents"] = [*answer["intents"],
                              {"name": "verify a cardholder", "tools": []}, {"name": "Greet the caller", "tools": []},
-                             {"name": "authenticate the customer", "tools": []}]
+                             {"name": "authenticate the customer", "tools": []},
+                             {"name": "open a brokerage account", "tools": []}]  # nothing in a clinic's prompt
         return answer
 
     sim.set_responder(responder)
     model, _ = asyncio.run(llm_agent_model(load_agent("clinic-scheduling"), llm))
     names = [i.name.lower() for i in model.intents]
     assert model.engine == "llm" and names
-    assert not any(n in names for n in ("verify a cardholder", "greet the caller", "authenticate the customer"))
+    assert not any(n in names for n in ("verify a cardholder", "greet the caller", "authenticate the customer",
+                                        "open a brokerage account"))

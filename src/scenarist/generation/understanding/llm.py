@@ -101,6 +101,15 @@ def chunk_chars_for(agent: AgentSpec, llm: StructuredLLM, offline: AgentModel, o
     return max(MIN_CHUNK_CHARS, min(DEFAULT_CHUNK_CHARS, room))
 
 
+def _grounded(name: str, grounds: set[str] | None) -> bool:
+    """An intent the prompt or its tools speak of: at least half its content words occur there. A small model
+    copies the example of our own instructions ('book a new appointment') into a bank's model otherwise."""
+    if grounds is None:
+        return True
+    wanted = content_stems(name)
+    return not wanted or 2 * len(wanted & grounds) >= len(wanted)
+
+
 def _fallback(offline: AgentModel, note: str) -> AgentModel:
     """The offline model, marked as the fallback, with the reason."""
     return offline.model_copy(update={"engine": "offline-fallback", "notes": [*offline.notes, note]})
@@ -152,11 +161,14 @@ def _assemble(agent: AgentSpec, offline: AgentModel, answers: list[LLMAgentModel
     """The validated, merged LLM answers on top of what code computes (tools, rows, chains, sections)."""
     tool_names = [t.name for t in offline.tools]
     prompt_norm = _norm(agent.description)
+    # Grounding compares words, so only where the intent names and the prompt share a language (English names).
+    grounds = content_stems(" ".join([agent.description, *(f"{t.name} {t.description}" for t in offline.tools)])) \
+        if prompt_language(agent) == "en" else None
     intents: list[IntentModel] = []
     for answer in answers:
         for item in answer.intents:
             name = " ".join(item.name.split()).strip(" .")
-            if not name or len(name.split()) > 14 or _FRAGMENT.search(name):
+            if not name or len(name.split()) > 14 or _FRAGMENT.search(name) or not _grounded(name, grounds):
                 continue
             intents.append(IntentModel(
                 id=f"intent:{slugify(name)}", name=name, kind=item.kind if item.kind != "general" else

@@ -145,16 +145,24 @@ def _path_lines(ctx: "WritingContext") -> list[str]:
             lines.append(f"When {truncate(strip_tool_mentions(branch.condition), 120)}, the agent "
                          f"{truncate(as_agent_action(strip_tool_mentions(branch.action)), 160)}.")
     facts = _facts(ctx)
-    if intent is not None and intent.success:
+    if intent is not None and intent.success and _reads_as_condition(intent.success):
         success = strip_tool_mentions(tools_to_words(intent.success, ctx.model)).rstrip(".")
         lines.append(f"The call succeeds when {success[0].lower() + success[1:]}"
                      + (f" (for {facts})." if facts else "."))
     elif facts and ctx.entries:
         lines.append(f"The agent completes the request for {facts} and confirms the outcome to the caller.")
-    elif not lines:
+    if not any(re.search(r"\bagent\b", line) for line in lines):  # a judge needs the agent's part, not only an end state
         goal = re.sub(r"\byour\b", "their", ctx.goal)
-        lines.append(f"The agent helps the caller {goal} and confirms what was done.")
+        lines.insert(0, f"The agent helps the caller {goal} and confirms what was done.")
     return lines
+
+
+def _reads_as_condition(success: str) -> bool:
+    """A success condition, not a scrap of the prompt: no quoted question-and-answer, no shouted label ("OUT OF
+    SCOPE"), at most two sentences."""
+    quoted_question = re.search(r"[\"\u201c][^\"\u201d]{3,200}\?[\"\u201d]", success)
+    shouted = re.search(r"\b[A-Z]{2,}(?:\s+[A-Z]{2,})+\b", success)
+    return not quoted_question and not shouted and len(re.findall(r"[.!?](?:\s|$)", success)) <= 2
 
 
 def _facts(ctx: "WritingContext") -> str:
