@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -107,7 +108,13 @@ def estimate_from_dir(directory: str | Path, request: GenerationRequest, *, max_
     """The LLM calls and tokens the request would use on the LLM engine, measured without calling a model."""
     agent, request = _agent_and_request(directory, request)
     llm = EstimatingLLM(max_output_tokens=max_output_tokens, context_tokens=context_tokens)
-    generate(agent, request, llm)  # every item is written offline after its unusable answer; the calls are measured
+    quiet = logging.getLogger("scenarist.generation")
+    level = quiet.level
+    quiet.setLevel(logging.ERROR)  # "written offline after…" per item is the method here, not news
+    try:
+        generate(agent, request, llm)  # every item is written offline after its unusable answer; calls are measured
+    finally:
+        quiet.setLevel(level)
     return {"scenario_type": request.scenario_type.value, "num_scenarios": request.num_scenarios,
             "agent_prompt_chars": len(agent.description), **llm.report(request.num_scenarios)}
 

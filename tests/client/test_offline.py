@@ -114,6 +114,7 @@ def test_estimate_prints_calls_and_tokens_without_a_server_or_a_model(tmp_path):
                    env=llm_env)
     assert text.code == 0, text.stderr
     assert "Estimate for 12 workflow scenarios" in text.stdout and "no LLM was called" in text.stdout
+    assert "written offline" not in text.stderr  # the stand-in model's non-answers are the method, not warnings
     assert re.search(r"LLM calls: 13 \(1\.08 per scenario", text.stdout), text.stdout
 
     as_json = run_cli("generate", "--estimate", "--json", "--agent-dir", str(EXAMPLE_AGENT), "-n", "12",
