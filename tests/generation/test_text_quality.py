@@ -167,3 +167,13 @@ def test_kb_questions_sound_like_callers():
         assert "Receptionist" not in scenario.instructions
         assert "How much is the price for" not in scenario.instructions
         assert not _WRONG_A.search(scenario.instructions)
+
+
+def test_the_callers_emergency_call_stays_the_callers():
+    """'tell them to hang up and call 911' must not become 'the agent … calls 911'."""
+    from scenarist.generation.text import as_agent_action
+
+    assert as_agent_action("tell them to hang up and call 911, and end the call") == \
+        "tells them to hang up and call 911, and ends the call"
+    assert as_agent_action("apologise and offer a 10% voucher") == "apologises and offers a 10% voucher"
+    assert as_agent_action("ask them to hold and transfer them") == "asks them to hold and transfers them"

@@ -270,14 +270,18 @@ _AGENT_VERBS = frozenset("""tell apologise apologize say go call warn remind ask
 def as_agent_action(imperative: str) -> str:
     """'apologise and offer a 10% voucher' → 'apologises and offers a 10% voucher' (coordinated verbs conjugated).
 
-    Verbs after 'or' stay: in 'tell them to go to A&E or call 999' the second verb belongs to the infinitive.
+    Verbs after 'or' stay: in 'tell them to go to A&E or call 999' the second verb belongs to the infinitive, and so
+    does 'call 911' after one ('tell them to hang up and call 911').
     """
     parts = re.split(r"(\s*(?:,\s*and|,|\band|\bthen)\s+)", imperative.strip())
     out = []
-    for part in parts:
+    for index, part in enumerate(parts):
         tokens = part.split(" ", 1)
         first = tokens[0].lower() if tokens else ""
-        if first and (verb_base(first) == first or first in _AGENT_VERBS):
+        # "tell them to hang up and call 911": calling the emergency number belongs to the infinitive (the caller's)
+        callers_call = re.match(r"call\s+(?:\d[\d-]*|emergency|the emergency)", part.strip(), re.I) and \
+            any(re.search(r"\bto\s+\w+", p) for p in parts[:index])
+        if first and not callers_call and (verb_base(first) == first or first in _AGENT_VERBS):
             tokens[0] = third_person(tokens[0])
         out.append(" ".join(tokens))
     return "".join(out)

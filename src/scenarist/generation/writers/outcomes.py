@@ -179,7 +179,7 @@ def _guardrail_lines(ctx: "WritingContext", policy: PolicyModel) -> list[str]:
         trigger = ""
     when = f"When {trigger}" if trigger else "When the caller raises it"
     if policy.kind == PolicyKind.EMERGENCY:
-        when = f"When the caller describes {trigger}" if trigger and not re.match(r"(?:the )?caller", trigger, re.I) \
+        when = f"When the caller describes {trigger}" if trigger and not re.match(r"(?:the |a )?caller", trigger, re.I) \
             else when
     lines = []
     response = re.sub(r"^you\s+(?=(?:may|can|should|must|will)\b)", "", strip_tool_mentions(policy.response).strip(),
