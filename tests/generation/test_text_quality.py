@@ -177,3 +177,12 @@ def test_the_callers_emergency_call_stays_the_callers():
         "tells them to hang up and call 911, and ends the call"
     assert as_agent_action("apologise and offer a 10% voucher") == "apologises and offers a 10% voucher"
     assert as_agent_action("ask them to hold and transfer them") == "asks them to hold and transfers them"
+
+
+def test_a_case_and_its_answer_is_not_an_ordered_step():
+    """Seen on medicare-leads: 'the agent transfers failed (technical error): say …' from a 'Case: answer' line."""
+    from scenarist.generation.writers.outcomes import _agent_step
+
+    assert _agent_step('Transfer failed (technical error): say "I\'m sorry, the transfer didn\'t go through."') is None
+    assert _agent_step("Ask which treatment the caller wants") == "asks which treatment the caller wants"
+    assert _agent_step("If the caller agrees: book the slot") is not None

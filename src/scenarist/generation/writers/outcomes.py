@@ -83,6 +83,8 @@ def _agent_step(step: str, model=None) -> str | None:
     first = text.split(" ", 1)[0].lower() if text else ""
     if not text or not (verb_base(first) == first or first in ("if", "when", "once", "before", "after")):
         return None  # a quoted line, a fact or a fragment: not an action a judge can check in order
+    if re.match(r"^[^:\"]{3,60}:\s", text) and first not in ("if", "when", "once", "before", "after"):
+        return None  # "Transfer failed (technical error): say …" is a case and its answer, not a step in order
     if _SKIP_STEP.match(text) or _ID_WORDS.search(text) and re.search(r"\b(read|give|tell|say)\b", text,
                                                                                     re.I):
         return None
