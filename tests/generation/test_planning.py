@@ -3,6 +3,7 @@ extra_instructions, personalities, existing scenarios."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 import pytest
@@ -138,3 +139,15 @@ def test_plan_is_deterministic_and_seed_changes_slot_seeds():
     assert a.model_dump() == b.model_dump()
     c = _plan("clinic-scheduling", 10, seed=7)
     assert [s.seed for s in a.slots] != [s.seed for s in c.slots]
+
+
+def test_rules_set_off_by_a_tool_outcome_are_not_probes():
+    """'If there is no match, read the number back' is no situation a caller can bring up: the failure paths test
+    it. Seen as the probe 'Tests the rule: there is no match' on clinic-scheduling."""
+    from scenarist.generation.understanding import build_agent_model
+
+    for slug in ("clinic-scheduling", "medicare-leads"):
+        model = build_agent_model(corpus_agent(slug))
+        probes = model.probe_policies()
+        assert probes and not any(re.search(r"no match|fails|returns an error", p.trigger or "") for p in probes)
+        assert any(p.kind.value == "emergency" for p in probes)  # what a caller brings about stays

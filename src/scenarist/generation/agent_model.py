@@ -8,6 +8,7 @@ quote it. It is cached per agent version (`version_hash`).
 
 from __future__ import annotations
 
+import re
 from enum import Enum
 from typing import Any
 
@@ -241,7 +242,8 @@ class AgentModel(BaseModel):
         order), so a planner with few slots takes the head of the list."""
         rank = {kind: position for position, kind in enumerate(PROBE_PRIORITY)}
         order = {id(p): position for position, p in enumerate(self.policies)}
-        return sorted((p for p in self.policies if p.probe), key=lambda p: (rank[p.kind], order[id(p)]))
+        return sorted((p for p in self.policies if p.probe and not _system_triggered(p)),
+                      key=lambda p: (rank[p.kind], order[id(p)]))
 
     def coverage_items(self) -> list[tuple[str, str, str]]:
         """(id, family, label) of every item `coverage` reports on: intents, tools, policies, failure modes."""
@@ -250,3 +252,16 @@ class AgentModel(BaseModel):
         items += [(p.id, "policies", p.text) for p in self.policies]
         items += [(f.id, "failure_modes", f"{f.tool or 'agent'}: {f.outcome.value}") for f in self.failure_modes]
         return items
+
+
+_SYSTEM_OUTCOME = re.compile(r"\b(no match|not found|no record|fails?|failed|failure|errors?|returns?|is down|"
+                             r"unavailable|times? out|timeout|does not (?:answer|respond))\b", re.I)
+_CALLER_WORDS = re.compile(r"\b(caller|you|your|patient|customer|they)\b", re.I)
+
+
+def _system_triggered(policy: PolicyModel) -> bool:
+    """A rule set off by a tool's outcome ("If there is no match, …", "If create_lead fails, …"): no caller can
+    bring it about by asking, so it is tested by the failure paths (whose outcomes quote it), not by a probe."""
+    trigger = policy.trigger or ""
+    return policy.kind != PolicyKind.EMERGENCY and bool(_SYSTEM_OUTCOME.search(trigger)) \
+        and not _CALLER_WORDS.search(trigger)

@@ -307,7 +307,10 @@ def offered_thing(policy: PolicyModel) -> str | None:
         return None
     offered = re.match(r"^(?:ask|request|collect|take|accept)s?\s+(?:the \w+ )?(?:for\s+)?(.+)$",
                        policy_action(policy) or "", re.I)
-    return re.sub(r"\b(or|and) for\b", r"\1", offered.group(1)) if offered else None  # "… or for card details"
+    if not offered:
+        return None
+    thing = re.sub(r"\b(or|and) for\b", r"\1", offered.group(1))  # "… or for card details"
+    return re.sub(r"^any\s+", "", thing, flags=re.I)  # "offers any personal information" → "offers personal information"
 
 
 def emergency_situation(policy: PolicyModel, say: dict, rng: random.Random) -> str:
