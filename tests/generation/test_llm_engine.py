@@ -177,7 +177,9 @@ def test_tool_names_in_a_models_outcome_become_the_system(sim, llm):
         answer = prompt_responder(body)
         if isinstance(answer, dict) and "expected_outcome" in answer:
             answer["expected_outcome"] += ("\n- The agent calls `lookup_patient` tool first, then check_availability."
-                                           "\n- The agent confirms the slot (Step 4).")
+                                           "\n- The agent confirms the slot (Step 4)."
+                                           "\n- The agent checks it using the `lookup_patient` and `check_availability`"
+                                           " tools.")
         return answer
 
     sim.set_responder(naming_tools)
@@ -188,3 +190,4 @@ def test_tool_names_in_a_models_outcome_become_the_system(sim, llm):
         assert "lookup_patient" not in s.expected_outcome_prompt and "check_availability" not in s.expected_outcome_prompt
         assert "The agent calls the system first, then the system." in s.expected_outcome_prompt
         assert "The agent confirms the slot." in s.expected_outcome_prompt  # the prompt's step numbers dropped
+        assert "The agent checks it using the system." in s.expected_outcome_prompt  # seen: "the the system and …"

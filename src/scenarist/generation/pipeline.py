@@ -293,7 +293,9 @@ def _tool_names_as_the_system(text: str, model: AgentModel) -> str:
     numbers ("(Step 4)"): the judge reads the call, not the prompt's internals, and small models keep writing them
     after a re-ask (fixes code can make, line by line)."""
     for tool in model.tools:
-        text = re.sub(rf"`?\b{re.escape(tool.name)}\b`?(?:\s+tool\b)?", "the system", text)
+        text = re.sub(rf"`?\b{re.escape(tool.name)}\b`?(?:\s+tools?\b)?", "the system", text)
+    text = re.sub(r"\bthe the system\b", "the system", text, flags=re.I)
+    text = re.sub(r"\bthe system(?:,? and the system)+(?:\s+tools?\b)?", "the system", text)  # "the X and the Y tools"
     return re.sub(r"[ \t]*\((?:see )?step \d+\)", "", text, flags=re.I)
 
 
