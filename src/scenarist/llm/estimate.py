@@ -37,11 +37,6 @@ class EstimatedCall:
     cached_prompt_tokens: int
     max_output_tokens: int
 
-    @property
-    def uncached_prompt_tokens(self) -> int:
-        """Prompt tokens a provider would bill at the full rate."""
-        return self.prompt_tokens - self.cached_prompt_tokens
-
 
 @dataclass
 class EstimatingLLM:
